@@ -1,0 +1,31 @@
+# Two commands on a fresh machine (Python 3.11+, make):
+#   make run    set up .venv, analyse the bundled corpus: tables -> results/, figures -> figures/
+#   make test   set up .venv, lint, run the tests (notebooks included)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup run test lab clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/python -m analysis run corpus --out results --figures figures
+
+test: setup
+	$(BIN)/ruff check analysis tests
+	$(BIN)/python -m pytest
+
+lab: setup
+	$(BIN)/jupyter lab notebooks
+
+clean:
+	rm -rf $(VENV) results figures .pytest_cache

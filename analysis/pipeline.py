@@ -1,0 +1,179 @@
+"""The one place that knows the order of the stages, and the tables they make.
+
+parse -> mentions by name -> direct quotes (speaker spans) -> pronouns,
+descriptions and quoted first persons -> quote speakers' actors.
+
+Stages only meet here, through the records of :mod:`analysis.types`; each
+can be called (and tested, or replaced) on its own.
+
+Examples
+--------
+>>> from analysis import load_actors, load_corpus
+>>> result = analyze(load_corpus("corpus"), load_actors("corpus/actors.yaml"), progress=False)
+>>> sorted(set(result.mentions.actor) - {"other"})
+['exiles', 'lukashenko', 'nato', 'putin']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .coref import resolve_references
+from .errors import AnalysisError
+from .mentions import find_mentions
+from .nlp import load_pipeline, parse_many, sentence_records
+from .quotes import attach_speakers, extract_quotes
+from .types import ActorRegistry, Article, ArticleError, Mention, Quote, Sentence
+
+__all__ = ["analyze", "analyze_doc", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS"]
+
+#: Columns of every table written by ``python -m analysis run`` (the public contract).
+TABLE_COLUMNS = {
+    "articles": ["article_id", "title", "outlet", "date", "url", "language", "constructed", "source",
+                 "n_chars", "n_sentences", "n_mentions", "n_quotes"],
+    "sentences": ["article_id", "sentence_id", "start", "end", "text"],
+    "mentions": ["article_id", "sentence_id", "start", "end", "text", "actor", "method", "confidence",
+                 "canonical", "evidence", "ner_label"],
+    "quotes": ["article_id", "quote_id", "start", "end", "text", "kind", "cue", "speaker_text", "speaker",
+               "speaker_actor", "confidence", "sentence_id", "speaker_start", "speaker_end", "evidence"],
+    "errors": ["article_id", "source", "stage", "message"],
+}
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """Everything the stages found in one article."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+
+
+def analyze_doc(doc, article: Article, registry: ActorRegistry) -> ArticleAnalysis:
+    """Run every stage on one parsed article.
+
+    Parameters
+    ----------
+    doc
+        ``analysis.nlp.parse(article.text)``.
+    article
+        The article the doc was parsed from.
+    registry
+        The study's actors.
+    """
+    named = find_mentions(doc, registry, article.id)
+    quotes = extract_quotes(doc, named, article.id)
+    resolved = resolve_references(doc, named, registry, quotes, article.id)
+    mentions = sorted(named + resolved, key=lambda m: (m.start, m.end, m.actor))
+    quotes = attach_speakers(quotes, mentions)
+    return ArticleAnalysis(article, tuple(sentence_records(doc, article.id)), tuple(mentions), tuple(quotes))
+
+
+def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([asdict(r) for r in records], columns=columns)
+
+
+@dataclass
+class Analysis:
+    """Results of a corpus: long-form tables with the same column names everywhere,
+    plus the per-article records for code that wants them."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    quotes: pd.DataFrame
+    errors: pd.DataFrame
+    registry: ActorRegistry
+    per_article: list[ArticleAnalysis] = field(default_factory=list, repr=False)
+
+    def article(self, article_id: str | None = None) -> ArticleAnalysis:
+        """The records of one analysed article (the first if no id is given)."""
+        for analysed in self.per_article:
+            if article_id is None or analysed.article.id == article_id:
+                return analysed
+        valid = ", ".join(repr(a.article.id) for a in self.per_article) or "none"
+        raise KeyError(f"no analysed article {article_id!r}; analysed articles: {valid}")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, as written to disk."""
+        return {name: getattr(self, name) for name in TABLE_COLUMNS}
+
+    def save(self, out_dir: str | Path) -> list[Path]:
+        """Write every table as ``DIR/<name>.csv`` (UTF-8, ``\\n`` line ends)."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, frame in self.tables().items():
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False, lineterminator="\n")
+            written.append(path)
+        return written
+
+
+def _article_row(a: ArticleAnalysis) -> dict:
+    art = a.article
+    return {
+        "article_id": art.id, "title": art.title, "outlet": art.outlet, "date": art.date, "url": art.url,
+        "language": art.language, "constructed": art.constructed, "source": art.source,
+        "n_chars": len(art.text), "n_sentences": len(a.sentences), "n_mentions": len(a.mentions),
+        "n_quotes": len(a.quotes),
+    }
+
+
+def _error_row(e: ArticleError) -> dict:
+    return {"article_id": e.article_id, "source": e.source, "stage": e.stage, "message": e.message}
+
+
+def analyze(
+    articles: Iterable[Article | ArticleError],
+    registry: ActorRegistry,
+    *,
+    pipeline: str | None = None,
+    cache_dir: str | Path | bool | None = None,
+    progress: bool = True,
+) -> Analysis:
+    """Analyse articles (e.g. from :func:`analysis.corpus.load_corpus` or
+    :func:`analysis.corpus.scan_corpus`) and collect the tables.
+
+    Parameters
+    ----------
+    articles
+        Articles, possibly mixed with load errors; every input ends up either
+        analysed or as a row of ``errors`` (never dropped).
+    registry
+        The study's actors (:func:`analysis.actors.load_actors`).
+    pipeline
+        Name of an installed spaCy pipeline (default: the pinned one).
+    cache_dir
+        Parse cache folder; ``False`` disables the cache.
+    progress
+        Show a progress bar.
+    """
+    nlp = load_pipeline(pipeline)
+    done: list[ArticleAnalysis] = []
+    errors: list[ArticleError] = []
+    bar = tqdm(articles, desc="Analysing articles", unit="article", disable=not progress)
+    for item in bar:
+        if isinstance(item, ArticleError):
+            errors.append(item)
+            continue
+        try:
+            doc = next(parse_many([item.text], pipeline=nlp, cache_dir=cache_dir))
+            done.append(analyze_doc(doc, item, registry))
+        except (AnalysisError, ValueError, KeyError, IndexError) as exc:
+            errors.append(ArticleError(item.source, f"{type(exc).__name__}: {exc}", item.id, "analyse"))
+    return Analysis(
+        articles=pd.DataFrame([_article_row(a) for a in done], columns=TABLE_COLUMNS["articles"]),
+        sentences=_frame((s for a in done for s in a.sentences), TABLE_COLUMNS["sentences"]),
+        mentions=_frame((m for a in done for m in a.mentions), TABLE_COLUMNS["mentions"]),
+        quotes=_frame((q for a in done for q in a.quotes), TABLE_COLUMNS["quotes"]),
+        errors=pd.DataFrame([_error_row(e) for e in errors], columns=TABLE_COLUMNS["errors"]),
+        registry=registry,
+        per_article=done,
+    )

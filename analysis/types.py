@@ -1,0 +1,224 @@
+"""The data model every stage reads and writes: small frozen records.
+
+Stages never talk to each other directly; they take these records (and the
+parsed spaCy ``Doc``) as arguments and return new records. ``pipeline.py`` is
+the only place that knows the order. Character offsets (``start``, ``end``)
+always index ``Article.text`` (the body after the front matter), end exclusive,
+so ``article.text[m.start:m.end] == m.text`` holds for every record.
+
+Examples
+--------
+>>> a = Article(id="demo", text="Putin spoke.")
+>>> m = Mention(article_id="demo", sentence_id=0, start=0, end=5, text="Putin",
+...             actor="putin", method="name", confidence=0.99)
+>>> a.text[m.start:m.end] == m.text
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "Sentence",
+    "Member",
+    "Metonym",
+    "Actor",
+    "ActorRegistry",
+    "Mention",
+    "Quote",
+    "Judgment",
+    "ACTOR_KINDS",
+    "PRONOUN_TYPES",
+    "MENTION_METHODS",
+    "OTHER_ACTOR",
+]
+
+#: Kinds an actor in the registry may have.
+ACTOR_KINDS = ("person", "group", "organisation", "state")
+#: How an actor (or one of its members) is referred to by pronouns.
+PRONOUN_TYPES = ("he", "she", "they", "it")
+#: Values of ``Mention.method``: how a mention was matched or resolved.
+MENTION_METHODS = (
+    "name",  # one of the actor's names
+    "alias",  # an alias or a spelling variant of a name
+    "member",  # a member's name (e.g. Prokopiev for the exiles)
+    "group_noun",  # a group noun listed for the actor ("the exiles")
+    "metonym",  # a place or institution standing for the actor ("the Kremlin")
+    "description",  # a definite description resolved in context ("the group")
+    "pronoun",  # a pronoun resolved to an antecedent
+    "speaker",  # a first-person pronoun inside a quote, resolved to its speaker
+    "ner",  # an entity the registry does not know (actor == OTHER_ACTOR)
+)
+#: Actor id given to entities the registry does not know.
+OTHER_ACTOR = "other"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article: its body text and its front-matter metadata.
+
+    ``source`` says where it was read from (a path, or ``path:line`` for a
+    row of a JSONL/CSV file) so that errors downstream can point back to it.
+    """
+
+    id: str
+    text: str
+    title: str = ""
+    outlet: str = ""
+    date: str = ""
+    url: str = ""
+    language: str = "en"
+    source: str = ""
+    constructed: bool = False
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleError:
+    """An article that could not be read or analysed: one row of ``errors.csv``.
+
+    A batch never drops an article silently: it yields either an ``Article``
+    or an ``ArticleError`` for every input it finds.
+    """
+
+    source: str
+    message: str
+    article_id: str = ""
+    stage: str = "load"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article (one row of ``sentences.csv``)."""
+
+    article_id: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Member:
+    """A named member of a group actor (e.g. Vadim Prokopiev of the exiles)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "person"
+    pronoun: str | None = None
+
+
+@dataclass(frozen=True)
+class Metonym:
+    """A place or institution that stands for an actor ("Minsk" -> Lukashenko)."""
+
+    text: str
+    stands_for: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One actor of a study, as defined in the actor registry file.
+
+    ``pronoun`` is how the actor's own names are referred back to; ``None``
+    means "not stated" (a person then accepts he or she, a group they, an
+    organisation or state it or they).
+    """
+
+    id: str
+    label: str
+    kind: str
+    names: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    members: tuple[Member, ...] = ()
+    group_nouns: tuple[str, ...] = ()
+    metonyms: tuple[Metonym, ...] = ()
+    descriptors: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    pronoun: str | None = None
+    fuzzy: bool = True
+
+
+@dataclass(frozen=True)
+class ActorRegistry:
+    """The actors of a study, in file order, and where they were read from."""
+
+    actors: tuple[Actor, ...]
+    source: str = ""
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Actor ids in file order."""
+        return tuple(a.id for a in self.actors)
+
+    def get(self, actor_id: str) -> Actor:
+        """The actor with this id; a clear ``KeyError`` listing valid ids otherwise."""
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        valid = ", ".join(repr(i) for i in self.ids)
+        raise KeyError(f"unknown actor {actor_id!r}; actors in {self.source or 'the registry'}: {valid}")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention of an actor in an article (one row of ``mentions.csv``).
+
+    ``evidence`` says what decided the label (the alias matched, or the
+    antecedent a pronoun was resolved to and why); ``canonical`` is the full
+    name behind the mention (the member, the antecedent's name, or the
+    entity text for actors the registry does not know).
+    """
+
+    article_id: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    actor: str
+    method: str
+    confidence: float
+    canonical: str = ""
+    evidence: str = ""
+    ner_label: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation and its speaker (one row of ``quotes.csv``)."""
+
+    article_id: str
+    quote_id: int
+    start: int
+    end: int
+    text: str
+    kind: str  # "direct" | "indirect"
+    cue: str = ""
+    speaker_text: str = ""
+    speaker_start: int = -1
+    speaker_end: int = -1
+    speaker: str = ""
+    speaker_actor: str = ""
+    confidence: float = 0.0
+    evidence: str = ""
+    sentence_id: int = -1
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """A label a stage assigns (sentiment, stance, frame, role), with its evidence.
+
+    Every label the toolkit outputs carries the text that decided it, the
+    method (rule, lexicon or model) and a confidence, so that a researcher can
+    check it and disagree.
+    """
+
+    label: str
+    score: float
+    evidence: str
+    method: str
+    confidence: float
+    details: tuple[tuple[str, str], ...] = field(default=())

@@ -1,0 +1,248 @@
+"""Tests for analysis.coref: pronouns, definite descriptions and quoted first persons.
+
+Mentions come from :func:`analysis.mentions.find_mentions`; quotes are built by
+hand (the offsets of their content and speaker in the test text), so that this
+stage is tested alone. Texts are short sentences about invented people.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.actors import parse_actors
+from analysis.coref import resolve_references
+from analysis.mentions import find_mentions
+from analysis.nlp import parse
+from analysis.types import Quote
+
+VALLEY = parse_actors(
+    """
+actors:
+  marlow:
+    label: Marlow
+    kind: person
+    pronoun: she
+    names: [Helena Marlow]
+  growers:
+    label: Growers' union
+    kind: group
+    pronoun: they
+    names: [Green Valley Union]
+    members:
+      - name: Tomas Brennaker
+        pronoun: he
+    group_nouns: [the growers]
+    descriptors: [group]
+  hope:
+    label: Hope
+    kind: person
+    pronoun: he
+    names: [Daniel Hope]
+  council:
+    label: City council
+    kind: organisation
+    pronoun: it
+    names: [Northbridge City Council]
+    metonyms: [the Town Hall]
+""",
+    source="valley.yaml",
+)
+
+# An invented maritime dispute: another study, no code change.
+STRAIT = parse_actors(
+    """
+actors:
+  kestria: {kind: state, pronoun: it, names: [Republic of Kestria], aliases: [Kestria]}
+  fishers:
+    kind: group
+    pronoun: they
+    names: [Coastal Fishers League]
+    members: [{name: Ingrid Solvang, pronoun: she}]
+  pact: {kind: organisation, pronoun: it, names: [Northern Sea Pact], descriptors: [alliance]}
+""",
+    source="strait.yaml",
+)
+
+
+def quote(text: str, content: str, speaker: str, speaker_from: int = 0) -> Quote:
+    """A hand-made quote record: ``content`` and its ``speaker`` (first found from
+    ``speaker_from``) located in ``text``."""
+    start = text.index(content)
+    s_start = text.index(speaker, speaker_from)
+    return Quote(
+        article_id="t", quote_id=0, start=start, end=start + len(content), text=content, kind="direct",
+        speaker_text=speaker, speaker_start=s_start, speaker_end=s_start + len(speaker), confidence=0.9,
+    )
+
+
+def resolve(text, registry=VALLEY, quotes=()):
+    doc = parse(text, cache_dir=False)
+    return resolve_references(doc, find_mentions(doc, registry, "t"), registry, quotes, "t")
+
+
+def at(found, word):
+    """The resolved mentions whose text is ``word``."""
+    return [m for m in found if m.text == word]
+
+
+# ------------------------------------------------------------------ pronouns
+
+
+@pytest.mark.parametrize(
+    ("text", "pronoun", "actor", "antecedent"),
+    [
+        # agreement beats salience: the subject of the first sentence is the wrong gender
+        pytest.param("Helena Marlow met Tomas Brennaker. He praised the harvest.", "He", "growers",
+                     "Tomas Brennaker", id="he"),
+        pytest.param("Tomas Brennaker met Helena Marlow. She praised the harvest.", "She", "marlow",
+                     "Helena Marlow", id="she"),
+        pytest.param("The growers gathered in the square. They demanded fair prices.", "They", "growers",
+                     "growers", id="they-group"),
+        pytest.param("The Town Hall met. Its members voted.", "Its", "council", "Town Hall", id="its-metonym"),
+        pytest.param("Northbridge City Council met. It approved the plan.", "It", "council",
+                     "Northbridge City Council", id="it-organisation"),
+        pytest.param("Brennaker said he would stay.", "he", "growers", "Brennaker", id="same-sentence"),
+    ],
+)
+def test_pronoun_resolves_to_the_agreeing_antecedent(text, pronoun, actor, antecedent):
+    (m,) = at(resolve(text), pronoun)
+    assert (m.actor, m.method) == (actor, "pronoun")
+    assert text[m.start : m.end] == pronoun
+    assert f"-> {antecedent!r}" in m.evidence
+    assert 0.5 <= m.confidence <= 0.95
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["It is important to finish the road.", "It's a prospect that worries everyone.",
+     "It’s a prospect that worries everyone.", "It seems unlikely that the road will open."],
+)
+def test_pleonastic_it_is_not_an_actor(sentence):
+    # "The Town Hall" is the only thing "it" could refer to (see the "It approved" case above)
+    assert at(resolve(f"The Town Hall voted. {sentence}"), "It") == []
+
+
+def test_object_pronoun_is_not_its_own_verbs_subject():
+    (him,) = at(resolve("Daniel Hope arrived. Tomas Brennaker praised him."), "him")
+    assert him.actor == "hope"
+    assert "'Daniel Hope'" in him.evidence
+    # with no other candidate, "him" stays unresolved rather than taking the subject
+    assert resolve("Tomas Brennaker praised him.") == []
+
+
+def test_reflexive_pronoun_takes_its_own_verbs_subject():
+    (himself,) = at(resolve("Daniel Hope arrived. Tomas Brennaker praised himself."), "himself")
+    assert himself.actor == "growers"
+
+
+def test_object_pronoun_filter_blocks_the_subjects_earlier_mentions_too():
+    # the filter rules out the subject's entity, not only its mention in this clause
+    (him,) = at(resolve("Tomas Brennaker met Daniel Hope. Brennaker praised him."), "him")
+    assert him.actor == "hope"
+
+
+def test_third_person_pronoun_in_a_quote_is_not_its_speaker():
+    text = 'Daniel Hope arrived. Tomas Brennaker said: "He is a good worker."'
+    q = quote(text, "He is a good worker.", "Tomas Brennaker")
+    (he,) = at(resolve(text, quotes=[q]), "He")
+    assert he.actor == "hope"
+    # without the quote record, the speaker (subject of the same sentence) would win
+    (he,) = at(resolve(text), "He")
+    assert he.actor == "growers"
+
+
+def test_pronoun_in_a_quote_is_not_the_speaker_mentioned_earlier():
+    # the earlier "Tomas Brennaker" is the speaker's entity too, so it is ruled out
+    text = 'Tomas Brennaker met Daniel Hope. Brennaker said: "He is a good worker."'
+    q = quote(text, "He is a good worker.", "Brennaker", speaker_from=text.index("Brennaker said"))
+    (he,) = at(resolve(text, quotes=[q]), "He")
+    assert he.actor == "hope"
+
+
+def test_pronoun_whose_only_antecedents_are_not_actors_yields_nothing():
+    assert resolve("The army moved north. It shelled the town.") == []
+    # an actor further back does not take "it" from the nearer army
+    assert resolve("The Town Hall voted. The army moved north. It shelled the town.") == []
+
+
+# ------------------------------------------------------------ first persons
+
+
+def test_first_person_in_a_quote_is_its_speaker():
+    text = '"I will not resign and we will fight for our farms," Brennaker said.'
+    q = quote(text, "I will not resign and we will fight for our farms,", "Brennaker")
+    found = resolve(text, quotes=[q])
+    assert [(m.text, m.actor, m.method) for m in found] == [
+        ("I", "growers", "speaker"), ("we", "growers", "speaker"), ("our", "growers", "speaker")
+    ]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        assert m.canonical == "Tomas Brennaker"
+        assert "spoken by 'Brennaker'" in m.evidence
+        assert 0.5 <= m.confidence <= q.confidence
+
+
+def test_first_person_outside_a_quote_is_not_resolved():
+    text = 'Brennaker said: "We will stay." I doubt it.'
+    q = quote(text, "We will stay.", "Brennaker")
+    found = resolve(text, quotes=[q])
+    assert [(m.text, m.actor) for m in found] == [("We", "growers")]
+    assert resolve("Brennaker spoke at noon. I was not there.") == []
+
+
+def test_first_person_in_a_quote_without_speaker_is_not_resolved():
+    text = 'Brennaker arrived. "We will stay."'
+    start = text.index("We")
+    q = Quote(article_id="t", quote_id=0, start=start, end=start + len("We will stay."), text="We will stay.",
+              kind="direct", confidence=0.9)
+    assert resolve(text, quotes=[q]) == []
+
+
+def test_first_person_goes_to_the_actor_a_pronoun_speaker_resolved_to():
+    text = 'Helena Marlow toured the valley. "I saw the flooded fields," she said.'
+    q = quote(text, "I saw the flooded fields,", "she")
+    found = resolve(text, quotes=[q])
+    assert [(m.text, m.actor, m.method) for m in found] == [("I", "marlow", "speaker"), ("she", "marlow", "pronoun")]
+
+
+# ------------------------------------------------------------ descriptions
+
+
+@pytest.mark.parametrize(
+    ("text", "registry", "description", "actor", "antecedent"),
+    [
+        pytest.param("The Green Valley Union met on Monday. The group demanded higher prices.", VALLEY,
+                     "The group", "growers", "Green Valley Union", id="the-group"),
+        pytest.param("The Northern Sea Pact met in Geneva. The alliance was split.", STRAIT,
+                     "The alliance", "pact", "Northern Sea Pact", id="the-alliance"),
+    ],
+)
+def test_definite_description_with_a_descriptor_resolves(text, registry, description, actor, antecedent):
+    (m,) = at(resolve(text, registry), description)
+    assert (m.actor, m.method) == (actor, "description")
+    assert f"-> {antecedent!r}" in m.evidence
+    assert "descriptor" in m.evidence
+    assert 0.5 <= m.confidence <= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "registry"),
+    [
+        ("The Green Valley Union met on Monday. A group demanded higher prices.", VALLEY),
+        ("The Northern Sea Pact met in Geneva. An alliance was split.", STRAIT),
+    ],
+)
+def test_indefinite_description_is_not_resolved(text, registry):
+    assert resolve(text, registry) == []
+
+
+# ------------------------------------------------------ another conflict
+
+
+def test_another_conflict_needs_only_another_registry():
+    text = "Kestria closed the strait. Its navy patrolled the coast. Ingrid Solvang protested. She called it theft."
+    found = resolve(text, STRAIT)
+    assert [(m.text, m.actor, m.method) for m in found if m.text in ("Its", "She")] == [
+        ("Its", "kestria", "pronoun"), ("She", "fishers", "pronoun")
+    ]
+    assert all(0.5 <= m.confidence <= 0.95 for m in found)

@@ -1,0 +1,253 @@
+"""Tests for analysis.mentions: registry actors found by name, alias, member, group noun
+and metonym, near-miss spellings, and the entities the registry does not know.
+
+Every text is a short sentence written for the test about invented people, so
+nothing here is tuned to the seed article.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.actors import parse_actors
+from analysis.mentions import CONFIDENCE, find_mentions
+from analysis.nlp import parse
+from analysis.types import OTHER_ACTOR
+
+# An invented dispute between a growers' union and a city council.
+VALLEY = parse_actors(
+    """
+actors:
+  marlow:
+    label: Marlow
+    kind: person
+    pronoun: she
+    names: [Helena Marlow]
+    aliases: [Lena Marlow]
+  growers:
+    label: Growers' union
+    kind: group
+    pronoun: they
+    names: [Green Valley Union]
+    aliases: [GVU]
+    members:
+      - name: Tomas Brennaker
+        pronoun: he
+    group_nouns: [the growers, the resistance]
+    descriptors: [group]
+    exclude: [dairy growers]
+  hope:
+    label: Hope
+    kind: person
+    pronoun: he
+    names: [Daniel Hope]
+  council:
+    label: City council
+    kind: organisation
+    pronoun: it
+    names: [Northbridge City Council]
+    metonyms:
+      - text: the Town Hall
+        stands_for: the council's executive
+""",
+    source="valley.yaml",
+)
+
+# An invented maritime dispute: same code, another study's registry.
+STRAIT = parse_actors(
+    """
+actors:
+  kestria:
+    label: Kestria
+    kind: state
+    pronoun: it
+    names: [Republic of Kestria]
+    aliases: [Kestria]
+    metonyms: [Port Alder]
+  fishers:
+    label: Coastal Fishers League
+    kind: group
+    pronoun: they
+    names: [Coastal Fishers League]
+    members:
+      - {name: Ingrid Solvang, pronoun: she}
+    group_nouns: [the trawlermen]
+""",
+    source="strait.yaml",
+)
+
+
+def mentions(text, registry=VALLEY, article_id="t"):
+    return find_mentions(parse(text, cache_dir=False), registry, article_id)
+
+
+def known(found):
+    """(text, actor, method) of the registry mentions, in text order."""
+    return [(m.text, m.actor, m.method) for m in found if m.actor != OTHER_ACTOR]
+
+
+MATCH_CASES = [
+    pytest.param("Helena Marlow opened the bridge.", [("Helena Marlow", "marlow", "name")], id="full-name"),
+    pytest.param("Marlow opened the bridge.", [("Marlow", "marlow", "name")], id="surname"),
+    pytest.param("Lena Marlow opened the bridge.", [("Lena Marlow", "marlow", "alias")], id="alias"),
+    pytest.param("The GVU met on Monday.", [("GVU", "growers", "alias")], id="alias-acronym"),
+    pytest.param("Tomas Brennaker spoke.", [("Tomas Brennaker", "growers", "member")], id="member"),
+    pytest.param("Brennaker spoke.", [("Brennaker", "growers", "member")], id="member-surname"),
+    pytest.param("The growers marched.", [("growers", "growers", "group_noun")], id="group-noun"),
+    pytest.param("Growers marched at dawn.", [("Growers", "growers", "group_noun")], id="group-noun-no-article"),
+    pytest.param("The Town Hall refused.", [("Town Hall", "council", "metonym")], id="metonym-with-the"),
+    pytest.param("Town Hall refused.", [("Town Hall", "council", "metonym")], id="metonym-without-the"),
+    pytest.param("The Town Hall's plans failed.", [("Town Hall", "council", "metonym")], id="metonym-possessive"),
+    pytest.param("Marlow's plans failed.", [("Marlow", "marlow", "name")], id="name-possessive"),
+    pytest.param("Brennaker's farm flooded.", [("Brennaker", "growers", "member")], id="member-possessive"),
+    pytest.param(
+        "Tomas Brennaker met Helena Marlow at the Town Hall.",
+        [
+            ("Tomas Brennaker", "growers", "member"),
+            ("Helena Marlow", "marlow", "name"),
+            ("Town Hall", "council", "metonym"),
+        ],
+        id="three-actors",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MATCH_CASES)
+def test_registry_matches(text, expected):
+    assert known(mentions(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "origin"),
+    [
+        ("Marlow left.", "Helena Marlow", "surname of 'Helena Marlow'"),
+        ("Brennaker left.", "Tomas Brennaker", "surname of 'Tomas Brennaker'"),
+        ("Lena Marlow left.", "Helena Marlow", "alias 'Lena Marlow'"),
+    ],
+)
+def test_partial_names_keep_the_full_name_and_say_where_they_come_from(text, canonical, origin):
+    (m,) = mentions(text)
+    assert m.canonical == canonical
+    assert origin in m.evidence
+
+
+def test_metonym_evidence_names_what_it_stands_for():
+    (m,) = mentions("The Town Hall refused.")
+    assert m.canonical == "Northbridge City Council"
+    assert "the council's executive" in m.evidence
+
+
+# ------------------------------------------------------------ spelling variants
+
+
+@pytest.mark.parametrize("variant", ["Brenaker", "Brennakar"])  # a letter dropped, a letter changed
+def test_spelling_variant_of_a_long_surname_matches_with_lower_confidence(variant):
+    found = mentions(f"{variant} spoke to the press. Tomas Brennaker agreed.")
+    fuzzy = next(m for m in found if m.text == variant)
+    exact = next(m for m in found if m.text == "Tomas Brennaker")
+    assert (fuzzy.actor, fuzzy.method, fuzzy.canonical) == ("growers", "member", "Tomas Brennaker")
+    assert fuzzy.confidence < exact.confidence
+    assert fuzzy.confidence == CONFIDENCE["fuzzy"]
+    assert "spelling variant" in fuzzy.evidence
+    assert "edit distance 1" in fuzzy.evidence
+
+
+def test_fuzzy_false_turns_spelling_variants_off():
+    strict = parse_actors(
+        "actors:\n  growers: {kind: group, fuzzy: false, members: [{name: Tomas Brennaker}]}\n"
+    )
+    text = "Brenaker spoke to the press."
+    assert all(m.actor != "growers" for m in mentions(text, strict))
+    # the exact spelling still matches
+    assert known(mentions("Brennaker spoke to the press.", strict)) == [("Brennaker", "growers", "member")]
+
+
+# ------------------------------------------------------- what must not match
+
+
+def test_exclude_phrase_suppresses_the_group_noun_inside_it():
+    text = "The dairy growers marched."
+    assert known(mentions(text)) == []
+    no_exclude = parse_actors("actors:\n  growers: {kind: group, group_nouns: [the growers]}\n")
+    assert known(mentions(text, no_exclude)) == [("growers", "growers", "group_noun")]
+
+
+def test_lowercase_common_word_is_not_a_proper_name():
+    # "Hope" is the surname of Daniel Hope; the verb "hope" is no mention of him
+    assert known(mentions("We hope the talks succeed.")) == []
+    assert known(mentions("Hope spoke first.")) == [("Hope", "hope", "name")]
+
+
+def test_group_noun_used_as_a_title_does_not_make_a_second_mention():
+    # "resistance" is a group noun of the growers, but here it only modifies "leader Tomas Brennaker"
+    assert known(mentions("Resistance leader Tomas Brennaker spoke in Paris.")) == [
+        ("Tomas Brennaker", "growers", "member")
+    ]
+    assert known(mentions("The resistance spoke in Paris.")) == [("resistance", "growers", "group_noun")]
+
+
+# ------------------------------------------------------------ other entities
+
+
+def test_entities_the_registry_does_not_know_are_other():
+    found = mentions("Marlow met Ingrid Solvang in Oslo.")
+    others = {m.text: m for m in found if m.actor == OTHER_ACTOR}
+    assert set(others) == {"Ingrid Solvang", "Oslo"}
+    assert others["Ingrid Solvang"].ner_label == "PERSON"
+    assert others["Oslo"].ner_label == "GPE"
+    assert all(m.method == "ner" and m.canonical == m.text for m in others.values())
+    assert all("not in the actor registry" in m.evidence for m in others.values())
+    assert known(found) == [("Marlow", "marlow", "name")]
+
+
+def test_an_entity_overlapping_a_registry_mention_is_not_listed_again():
+    found = mentions("Tomas Brennaker met Helena Marlow and the Green Valley Union.")
+    registry_spans = [(m.start, m.end) for m in found if m.actor != OTHER_ACTOR]
+    assert len(registry_spans) == 3
+    for m in found:
+        if m.actor == OTHER_ACTOR:
+            assert not any(m.start < e and s < m.end for s, e in registry_spans), m
+
+
+# ---------------------------------------------------------- every record
+
+
+EVERY_TEXT = [p.values[0] for p in MATCH_CASES] + [
+    "Brenaker spoke. Marlow met Ingrid Solvang in Oslo.\nThe growers' plans, the Town Hall said, were late.",
+]
+
+
+@pytest.mark.parametrize("text", EVERY_TEXT)
+def test_every_mention_has_evidence_confidence_and_exact_offsets(text):
+    found = mentions(text, article_id="a7")
+    assert found
+    assert [(m.start, m.end) for m in found] == sorted((m.start, m.end) for m in found)
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        assert m.article_id == "a7"
+        assert m.evidence
+        assert 0.5 <= m.confidence <= 1.0
+        assert m.sentence_id >= 0
+
+
+def test_sentence_ids_follow_sentences_and_paragraphs():
+    found = mentions("Marlow spoke.\nBrennaker answered. The growers left.")
+    assert [(m.text, m.sentence_id) for m in found] == [("Marlow", 0), ("Brennaker", 1), ("growers", 2)]
+
+
+# ------------------------------------------------------ another conflict
+
+
+def test_another_conflict_needs_only_another_registry():
+    text = (
+        "Port Alder closed the strait. The trawlermen protested. "
+        "Ingrid Solvang spoke for the Coastal Fishers League."
+    )
+    assert known(mentions(text, STRAIT)) == [
+        ("Port Alder", "kestria", "metonym"),
+        ("trawlermen", "fishers", "group_noun"),
+        ("Ingrid Solvang", "fishers", "member"),
+        ("Coastal Fishers League", "fishers", "name"),
+    ]
+    # the valley registry knows none of these actors
+    assert known(mentions(text, VALLEY)) == []
