@@ -10,6 +10,8 @@ run
     tables to ``--out`` and, with ``--figures DIR``, a dispersion plot per article.
 evaluate mentions
     Score actor mentions against hand annotations (``corpus/annotations``).
+evaluate polnear PATH.jsonl
+    Score quotes and speakers against PolNeAR attributions (last line: JSON).
 kwic
     Print the keyword-in-context lines of one actor.
 
@@ -33,9 +35,10 @@ from .actors import check_actor, load_actors
 from .concordance import kwic
 from .corpus import load_corpus, scan_corpus
 from .errors import AnalysisError
-from .evaluate import load_gold_mentions, score_by_type, score_mentions
-from .pipeline import analyze
-from .plots import article_dispersion_figure, save_figure
+from .evaluate import load_gold_mentions, read_polnear, score_attributions, score_by_type, score_mentions
+from .pipeline import analyze, quotes_of
+from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
+from .quotes import speaker_shares
 
 __all__ = ["main", "build_parser"]
 
@@ -70,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(run)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against annotations")
-    ev.add_argument("task", choices=["mentions"], help="what to score")
-    ev.add_argument("--gold", default="corpus/annotations", help="gold file or folder (default: corpus/annotations)")
+    ev.add_argument("task", choices=["mentions", "polnear"], help="what to score")
+    ev.add_argument("path", nargs="?", help="polnear: the PolNeAR JSONL file (e.g. ../shared/data/polnear/dev.jsonl)")
+    ev.add_argument("--gold", default="corpus/annotations", help="mentions: gold file or folder")
     ev.add_argument("--corpus", default="corpus", help="the annotated corpus (default: corpus)")
     ev.add_argument("--json", action="store_true", help="print JSON instead of tables")
     _add_common(ev)
@@ -99,6 +103,12 @@ def _run(args) -> int:
             fig = article_dispersion_figure(result.mentions, art, result.registry)
             written.append(save_figure(fig, Path(args.figures) / f"dispersion_{art.id}.png"))
             plt.close(fig)
+            quotes = result.quotes[result.quotes.article_id == art.id]
+            if len(quotes):
+                fig = plot_speaker_shares(speaker_shares(quotes), registry=result.registry,
+                                          title=f"Who speaks in '{art.title or art.id}'")
+                written.append(save_figure(fig, Path(args.figures) / f"speakers_{art.id}.png"))
+                plt.close(fig)
     if not args.quiet:
         print(f"analysed {len(result.articles)} article(s), {len(result.mentions)} mentions, "
               f"{len(result.quotes)} quotes; {len(result.errors)} error(s)")
@@ -109,7 +119,30 @@ def _run(args) -> int:
     return 0
 
 
+def _evaluate_polnear(args) -> int:
+    if not args.path:
+        raise AnalysisError("give the PolNeAR JSONL file, e.g. ../shared/data/polnear/dev.jsonl", source="arguments")
+    if not Path(args.path).is_file():
+        raise AnalysisError("no such file", source=args.path)
+    articles, gold = read_polnear(args.path)
+    cache = False if args.no_cache else args.cache_dir
+    quotes = quotes_of(articles, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet)
+    scores = score_attributions(quotes, gold, {a.id: a.text for a in articles})
+    if not args.json:
+        print(f"Quotes and speakers against {args.path} ({scores['n_articles']} articles, "
+              f"{scores['n_gold']} gold attributions, {scores['n_predicted']} found)")
+        for level in ("overlap", "exact"):
+            print(f"  content ({level}):  precision {scores[f'content_{level}_precision']:.3f}  "
+                  f"recall {scores[f'content_{level}_recall']:.3f}  F1 {scores[f'content_{level}_f1']:.3f}")
+        print(f"  source accuracy:    {scores['source_accuracy']:.3f} "
+              f"(of {scores['n_found_with_source']} matched attributions with a gold source)")
+    print(json.dumps(scores))
+    return 0
+
+
 def _evaluate(args) -> int:
+    if args.task == "polnear":
+        return _evaluate_polnear(args)
     articles = load_corpus(args.corpus)
     gold = load_gold_mentions(args.gold, articles)
     articles = [a for a in articles if a.id in set(gold.article_id)]

@@ -265,8 +265,10 @@ def _anaphors(doc: Doc, taken: set[int], refs_descriptors: set[str]) -> list[tup
 
 
 def _quote_of(idx: int, quotes: Sequence[Quote]) -> Quote | None:
+    """The direct quote holding character ``idx`` (in reported speech, "he said
+    he would resign", the pronoun may well be the speaker)."""
     for q in quotes:
-        if q.start <= idx < q.end:
+        if q.kind == "direct" and q.start <= idx < q.end:
             return q
     return None
 
@@ -357,7 +359,7 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
 def _resolve_first_person(doc, quotes, mentions, sent_of, article_id) -> list[Mention]:
     out = []
     for q in quotes:
-        if q.speaker_start < 0:
+        if q.speaker_start < 0 or q.kind != "direct":
             continue
         speaker = [m for m in mentions if m.start < q.speaker_end and q.speaker_start < m.end]
         if not speaker:

@@ -38,7 +38,15 @@ import pandas as pd
 from .errors import CorpusError
 from .types import OTHER_ACTOR
 
-__all__ = ["load_gold_mentions", "score_mentions", "score_by_type", "GOLD_COLUMNS", "REFERENCE_TYPES"]
+__all__ = [
+    "load_gold_mentions",
+    "score_mentions",
+    "score_by_type",
+    "read_polnear",
+    "score_attributions",
+    "GOLD_COLUMNS",
+    "REFERENCE_TYPES",
+]
 
 GOLD_COLUMNS = ["article_id", "start", "end", "text", "actor", "type"]
 #: Gold types that need resolution rather than matching a name.
@@ -151,3 +159,151 @@ def score_by_type(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     table = gold.groupby("type").found.agg(n_gold="size", found="sum").reset_index()
     table["recall"] = (table.found / table.n_gold).round(4)
     return table
+
+
+# --- quotes and speakers against PolNeAR --------------------------------------------------------
+
+_EDGE = " \t\n\u00a0\"'“”‘’«»,.;:!?—–-"
+
+
+def _normalised(text: str) -> str:
+    text = text.strip(_EDGE)
+    if text.lower().startswith("that "):
+        text = text[5:].strip(_EDGE)
+    return " ".join(text.split())
+
+
+def read_polnear(path: str | Path) -> tuple[list, pd.DataFrame]:
+    """Articles and gold attributions from a PolNeAR JSONL file.
+
+    PolNeAR (Newell, Margolin & Ruths, LREC 2018) annotates attributions in
+    2016 US election news as Source, Cue and Content spans (character offsets
+    into ``text``). An article annotated by several people appears once per
+    annotator; the first annotation (by annotator id) is used, so each
+    article counts once.
+
+    Returns
+    -------
+    (articles, gold)
+        ``gold`` has one row per attribution: ``article_id, content_spans,
+        content_text, source_spans, source_text, cue_spans, cue_text``
+        (spans are lists of ``(start, end)``).
+    """
+    import json
+
+    from .types import Article
+
+    path = Path(path)
+    by_file: dict[str, dict] = {}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                key, annotator = row["filename"], row["annotator"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise CorpusError(f"not a PolNeAR record ({exc})", source=str(path), line=number) from exc
+            if key not in by_file or annotator < by_file[key]["annotator"]:
+                by_file[key] = row
+    articles, rows = [], []
+    for key in sorted(by_file):
+        row = by_file[key]
+        articles.append(Article(id=key, text=row["text"], title=row.get("title", ""),
+                                outlet=row.get("publisher", ""), date=row.get("publication_date", ""),
+                                source=f"{path}:{key}"))
+        for attribution in row.get("attributions", []):
+            if not _role_spans(attribution, "Content"):
+                continue
+            rows.append({"article_id": key, **{
+                f"{name}_{what}": (_role_spans if what == "spans" else _role_text)(attribution, role)
+                for role, name in (("Content", "content"), ("Source", "source"), ("Cue", "cue"))
+                for what in ("spans", "text")
+            }})
+    columns = ["article_id", "content_spans", "content_text", "source_spans", "source_text", "cue_spans", "cue_text"]
+    return articles, pd.DataFrame(rows, columns=columns)
+
+
+def _role_spans(attribution: dict, role: str) -> list[tuple[int, int]]:
+    return [tuple(span) for part in attribution.get(role, []) for span in part["spans"]]
+
+
+def _role_text(attribution: dict, role: str) -> str:
+    return " … ".join(part["text"] for part in attribution.get(role, []))
+
+
+def _overlap(a: tuple[int, int], spans: list) -> int:
+    return sum(max(0, min(a[1], e) - max(a[0], s)) for s, e in spans)
+
+
+def _overlaps(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
+    """For each gold index, the (overlap size, predicted index) pairs of predictions overlapping it."""
+    hits: dict[int, list[tuple[int, int]]] = {}
+    for article_id, gold_rows in gold.groupby("article_id"):
+        pred_rows = predicted[predicted.article_id == article_id]
+        for g in gold_rows.itertuples():
+            for p in pred_rows.itertuples():
+                size = _overlap((p.start, p.end), g.content_spans)
+                if size > 0:
+                    hits.setdefault(g.Index, []).append((size, p.Index))
+    return hits
+
+
+def score_attributions(predicted: pd.DataFrame, gold: pd.DataFrame, texts: dict[str, str]) -> dict:
+    """Content precision/recall/F1 (overlap and exact) and source accuracy.
+
+    Parameters
+    ----------
+    predicted
+        ``quotes.csv`` rows (``article_id, start, end, speaker_start, speaker_end``).
+    gold
+        :func:`read_polnear` attributions.
+    texts
+        Article id -> text, to compare exact contents.
+
+    Notes
+    -----
+    *Overlap*: precision is the share of predicted contents that overlap a
+    gold content, recall the share of gold contents that some prediction
+    overlaps (a quote split by "he said" is one gold attribution in two
+    pieces, and two predictions). *Exact*: the same, counting only contents
+    equal once both are stripped of surrounding spaces, quotation marks,
+    punctuation and a leading "that" (a gold content in pieces is compared as
+    the stretch from its first to its last piece). *Source accuracy*: among
+    gold attributions with a source that some prediction overlaps, the share
+    whose most-overlapping prediction has a speaker overlapping that source.
+    """
+    hits = _overlaps(predicted, gold)
+    matched_pred = {p for pairs in hits.values() for _, p in pairs}
+    exact_pred, exact_gold = set(), set()
+    with_source = correct_source = 0
+    for g, pairs in hits.items():
+        grow = gold.loc[g]
+        text = texts[grow.article_id]
+        lo = min(s for s, _ in grow.content_spans)
+        hi = max(e for _, e in grow.content_spans)
+        for _, p in pairs:
+            prow = predicted.loc[p]
+            if _normalised(text[prow.start : prow.end]) == _normalised(text[lo:hi]):
+                exact_pred.add(p)
+                exact_gold.add(g)
+        if grow.source_spans:
+            with_source += 1
+            best = predicted.loc[max(pairs)[1]]
+            if best.speaker_start >= 0:
+                correct_source += _overlap((best.speaker_start, best.speaker_end), grow.source_spans) > 0
+
+    def prf(n_pred_ok, n_gold_ok):
+        precision = n_pred_ok / len(predicted) if len(predicted) else 0.0
+        recall = n_gold_ok / len(gold) if len(gold) else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return round(precision, 4), round(recall, 4), round(f1, 4)
+
+    overlap, exact = prf(len(matched_pred), len(hits)), prf(len(exact_pred), len(exact_gold))
+    return {
+        "content_overlap_precision": overlap[0], "content_overlap_recall": overlap[1], "content_overlap_f1": overlap[2],
+        "content_exact_precision": exact[0], "content_exact_recall": exact[1], "content_exact_f1": exact[2],
+        "source_accuracy": round(correct_source / with_source, 4) if with_source else 0.0,
+        "n_gold": len(gold), "n_predicted": len(predicted), "n_gold_found": len(hits),
+        "n_found_with_source": with_source, "n_articles": len(texts),
+    }

@@ -30,7 +30,7 @@ from .nlp import load_pipeline, parse_many, sentence_records
 from .quotes import attach_speakers, extract_quotes
 from .types import ActorRegistry, Article, ArticleError, Mention, Quote, Sentence
 
-__all__ = ["analyze", "analyze_doc", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS"]
+__all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS"]
 
 #: Columns of every table written by ``python -m analysis run`` (the public contract).
 TABLE_COLUMNS = {
@@ -177,3 +177,20 @@ def analyze(
         registry=registry,
         per_article=done,
     )
+
+
+def quotes_of(
+    articles: Iterable[Article],
+    *,
+    pipeline: str | None = None,
+    cache_dir: str | Path | bool | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Quotes of articles with no actor registry (speakers as text only): the
+    quotes stage alone, e.g. to score it against PolNeAR."""
+    articles = list(articles)
+    nlp = load_pipeline(pipeline)
+    docs = parse_many((a.text for a in articles), pipeline=nlp, cache_dir=cache_dir)
+    bar = tqdm(zip(articles, docs, strict=True), total=len(articles), desc="Finding quotes", unit="article",
+               disable=not progress)
+    return _frame((q for article, doc in bar for q in extract_quotes(doc, (), article.id)), TABLE_COLUMNS["quotes"])

@@ -19,7 +19,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import pandas as pd
 import seaborn as sns
 from spacy import displacy
@@ -32,6 +34,8 @@ __all__ = [
     "plot_dispersion",
     "article_dispersion_figure",
     "highlight_mentions",
+    "highlight_quotes",
+    "plot_speaker_shares",
     "save_figure",
     "RESOLVED_METHODS",
 ]
@@ -161,6 +165,63 @@ def highlight_mentions(text: str, mentions: pd.DataFrame, *, registry: ActorRegi
         last_end = m.end
     page = {"text": text, "ents": ents, "title": html.escape(title) if title else None}
     return displacy.render(page, style="ent", manual=True, jupyter=False, options={"colors": colours})
+
+
+def highlight_quotes(text: str, quotes: pd.DataFrame, *, registry: ActorRegistry | None = None,
+                     title: str | None = None) -> str:
+    """The article as HTML with every quote highlighted in its speaker's colour,
+    labelled "speaker (actor) · direct|indirect"; unattributed quotes in grey."""
+    palette = actor_palette(registry.ids if registry is not None else list(dict.fromkeys(quotes.speaker_actor)))
+    ents, colours, last_end = [], {}, -1
+    for q in quotes.sort_values(["start", "end"]).itertuples():
+        if q.start < last_end:
+            continue
+        actor = q.speaker_actor if isinstance(q.speaker_actor, str) and q.speaker_actor else ""
+        who = q.speaker if isinstance(q.speaker, str) and q.speaker else "no speaker found"
+        label = f"{who} ({actor}) · {q.kind}" if actor else f"{who} · {q.kind}"
+        colours[label] = palette.get(actor, "#cccccc") + ("88" if q.kind == "direct" else "44")
+        ents.append({"start": int(q.start), "end": int(q.end), "label": label})
+        last_end = q.end
+    page = {"text": text, "ents": ents, "title": html.escape(title) if title else None}
+    return displacy.render(page, style="ent", manual=True, jupyter=False, options={"colors": colours})
+
+
+def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None = None, title: str | None = None,
+                        ax=None):
+    """Horizontal stacked bars: each speaker actor's share of the quoted words,
+    split into direct and indirect speech (:func:`analysis.quotes.speaker_shares`,
+    one article or summed over several)."""
+    data = shares.groupby(["speaker_actor", "kind"], as_index=False).words.sum()
+    total = data.words.sum() or 1
+    data["share"] = data.words / total
+    wide = data.pivot_table(index="speaker_actor", columns="kind", values="share", fill_value=0.0)
+    for kind in ("direct", "indirect"):
+        if kind not in wide:
+            wide[kind] = 0.0
+    order = [a for a in (registry.ids if registry is not None else []) if a in wide.index]
+    order += sorted(a for a in wide.index if a not in order)
+    wide = wide.loc[order]
+    palette = actor_palette(registry.ids if registry is not None else order)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 0.55 * max(len(order), 1) + 1.6))
+    else:
+        fig = ax.figure
+    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found"}
+    labels = [names.get(a) or _label(a, registry) for a in order]
+    colours = [palette.get(a, "#999999") for a in order]
+    ax.barh(labels, wide["direct"], color=colours, label="direct (in quotation marks)")
+    ax.barh(labels, wide["indirect"], left=wide["direct"], color=colours, alpha=0.45, hatch="//",
+            label="indirect (reported)")
+    for y, (d, i) in enumerate(zip(wide["direct"], wide["indirect"], strict=True)):
+        ax.text(d + i + 0.01, y, f"{d + i:.0%}", va="center", fontsize="small")
+    ax.invert_yaxis()
+    ax.set_xlim(0, min(1.0, float((wide["direct"] + wide["indirect"]).max()) + 0.12))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(f"Share of all quoted words ({int(total)} words)")
+    ax.legend(loc="lower right", frameon=False, fontsize="small")
+    ax.set_title(title or "Who speaks: share of quoted words by speaker", loc="left")
+    fig.tight_layout()
+    return fig
 
 
 def save_figure(fig, path: str | Path, *, dpi: int = 150) -> Path:

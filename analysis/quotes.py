@@ -1,20 +1,34 @@
-"""Direct quotations and their speakers.
+"""Quotations and their speakers: who says what, directly or reported.
 
-A quotation is text between quotation marks (curly or straight). News style
-is handled: a quote that runs over a paragraph end without a closing mark and
-continues in the next paragraph's opening mark is one quote; a split quote
-(``"...," he said, "..."``) gives two quotes with the same speaker; a quote with
-no attribution right after a quote of known speaker continues that speaker.
-An unbalanced mark ends its quote at the paragraph end with a lower confidence.
+**Direct quotes** are text between quotation marks (curly or straight). News
+style is handled: a quote that runs over a paragraph end without a closing
+mark and continues in the next paragraph's opening mark is one quote; a split
+quote (``"...," he said, "..."``) gives two quotes with the same speaker; a
+quote with no attribution right after a quote of known speaker continues that
+speaker; "From X: “...”", "X: “...”" and "“...” — X" name the speaker as a
+label; a quoted label after a naming verb ("called the plan a “disaster”") is
+the namer's words. An unbalanced mark ends its quote at the paragraph end with
+a lower confidence; scare quotes and nicknames (short, or with no verb, and no
+cue) are not speech.
 
-The speaker is the subject of a reporting verb (``resources/reporting_verbs.txt``)
-in the quote's sentence, outside the quote, found through the dependency
-parse; a participle cue ("..., saying, "...") takes the subject of the verb it
-hangs from. Which actor the speaker is (e.g. the "he" of "he told reporters")
-is filled in by :func:`attach_speakers` once pronouns are resolved.
+**Indirect speech** is found through the dependency parse: a clause,
+infinitive or message object reported by a verb ("X said (that) ...", "X told
+CNN ...", "X vowed to ...", "X announced a ceasefire"), the clause around a
+parenthetical ("..., the fighters say, ..."), and the clause after "according
+to X". Which verbs report which structures is a data file a researcher can
+extend (``resources/reporting_verbs.txt``).
 
-This is the direct-speech part of the quotes stage; indirect speech ("X said
-that ...") is still to come (issue 4).
+The speaker is the active subject (or passive agent) of the reporting verb; a
+participle cue ("..., saying, "...") takes the subject of the verb it hangs
+from; a relative pronoun ("officials, who said") its antecedent. Which actor
+the speaker is (the "he" of "he told reporters") is filled in by
+:func:`attach_speakers` once pronouns are resolved.
+
+Notes
+-----
+The attribution structure (source, cue, content) follows PARC and PolNeAR
+(Pareti 2016; Newell, Margolin & Ruths, LREC 2018); ``python -m analysis
+evaluate polnear`` scores this module on PolNeAR.
 
 Examples
 --------
@@ -27,40 +41,78 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
 from spacy.tokens import Doc, Token
 
 from .nlp import sentence_ids
 from .types import Mention, Quote
 
-__all__ = ["extract_quotes", "attach_speakers", "quote_spans", "load_reporting_verbs", "QuoteSpan"]
+__all__ = [
+    "extract_quotes",
+    "ReportingVerbs",
+    "STRUCTURES",
+    "attach_speakers",
+    "quote_spans",
+    "load_reporting_verbs",
+    "speaker_shares",
+    "QuoteSpan",
+]
 
 _OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
 _CLOSERS = {"”", "»", '"'}
 #: Quotes shorter than this many words, or with no verb, are scare quotes,
 #: nicknames or titles, not speech, unless a reporting verb attributes them.
 _MIN_WORDS = 3
-_SUBJECTS = ("nsubj", "nsubjpass")
+
+
+#: Structures a reporting verb may report with, and the dependency relation of each.
+STRUCTURES = {"clause": "ccomp", "infinitive": "xcomp", "object": "dobj", "naming": None}
+
+
+class ReportingVerbs(dict):
+    """Lemma -> the structures (``clause``, ``infinitive``, ``object``) it reports with.
+
+    ``"say" in verbs`` asks whether a lemma is a reporting verb at all.
+    """
+
+    def reports(self, lemma: str, dep: str) -> bool:
+        """Does ``lemma`` report a child attached with dependency ``dep``?"""
+        return any(STRUCTURES[s] == dep for s in self.get(lemma, ()))
 
 
 @functools.lru_cache(maxsize=8)
-def load_reporting_verbs(path: str | Path | None = None) -> frozenset[str]:
-    """Reporting-verb lemmas from a text file (one per line, ``#`` comments).
+def load_reporting_verbs(path: str | Path | None = None) -> ReportingVerbs:
+    """Reporting verbs from a text file: one lemma per line, optionally followed
+    by the structures it reports with (``clause`` by default); ``#`` comments.
 
     ``None`` reads the list shipped in ``analysis/resources/reporting_verbs.txt``.
 
-    >>> "say" in load_reporting_verbs()
-    True
+    >>> verbs = load_reporting_verbs()
+    >>> "say" in verbs, verbs.reports("vow", "xcomp"), verbs.reports("vow", "ccomp")
+    (True, True, False)
     """
     if path is None:
         text = resources.files("analysis.resources").joinpath("reporting_verbs.txt").read_text("utf-8")
+        source = "analysis/resources/reporting_verbs.txt"
     else:
-        text = Path(path).read_text("utf-8")
-    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+        text, source = Path(path).read_text("utf-8"), str(path)
+    verbs = ReportingVerbs()
+    for number, line in enumerate(text.splitlines(), 1):
+        words = line.split("#", 1)[0].lower().split()
+        if not words:
+            continue
+        unknown = [w for w in words[1:] if w not in STRUCTURES]
+        if unknown:
+            raise ValueError(f"{source}, line {number}: unknown structure {unknown[0]!r}; "
+                             f"valid: {', '.join(STRUCTURES)}")
+        verbs[words[0]] = frozenset(words[1:] or ["clause"])
+    return verbs
 
 
 class QuoteSpan(tuple):
@@ -126,12 +178,18 @@ def _inside(token: Token, spans: Iterable[QuoteSpan]) -> bool:
 
 
 def _subject(verb: Token) -> Token | None:
-    """The verb's subject; for a participle or infinitive cue, its governor's."""
+    """Who speaks: the verb's active subject, or the agent of a passive ("was
+    told by X"); for a participle or infinitive cue, its governor's. The
+    subject of a passive ("He was told that ...") is the hearer, not the speaker."""
     seen = 0
     while verb is not None and seen < 4:
         for child in verb.children:
-            if child.dep_ in _SUBJECTS:
+            if child.dep_ == "nsubj":
                 return child
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None
         if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
             verb = verb.head
             seen += 1
@@ -149,18 +207,23 @@ def _according_to(tokens: list[Token]) -> Token | None:
     return None
 
 
+_NP_LEFT_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "predet", "case")
+
+
 def _speaker_span(head: Token) -> tuple[int, int]:
-    """Characters of the speaker's name: the head with its compound/flat name parts."""
+    """Characters of the speaker's noun phrase: the head and what stands before it
+    in the phrase ("the aspiring volunteer fighters", "opposition leader Svetlana
+    Tichanovskaya"), without relative clauses, appositions or prepositional phrases."""
     if head.pos_ == "PRON":
         return head.idx, head.idx + len(head.text)
     left = head
     for child in head.lefts:
-        if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN":
-            left = child if child.i < left.i else left
+        if child.dep_ in _NP_LEFT_DEPS:
+            left = min(left, child.left_edge, key=lambda t: t.i)
     return left.idx, head.idx + len(head.text)
 
 
-def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], quotes: list[QuoteSpan], verbs: frozenset[str]):
+def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], quotes: list[QuoteSpan], verbs: ReportingVerbs):
     """The reporting verb attributing this quote: outside every quote, in a sentence
     the quote touches, nearest to the quote's end (then its start)."""
     first = doc.char_span(span.start, span.end, alignment_mode="expand")
@@ -168,7 +231,16 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], quotes: list[QuoteS
         return None, None
     sents = set(sent_of[first.start : first.end])
     tokens = [t for t in doc if sent_of[t.i] in sents and not _inside(t, quotes)]
-    cues = [t for t in tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs]
+    # a direct quote is introduced by a verb that reports clauses ("said"), or is
+    # a label inside the object of a naming verb ("called the plan a 'disaster'")
+    inside = first[0]
+    cues = [
+        t for t in tokens
+        if t.pos_ in ("VERB", "AUX") and (
+            "clause" in verbs.get(t.lemma_.lower(), ())
+            or ("naming" in verbs.get(t.lemma_.lower(), ()) and t.left_edge.i <= inside.i <= t.right_edge.i)
+        )
+    ]
     cues.sort(key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start)))
     for cue in cues:
         subject = _subject(cue)
@@ -184,14 +256,156 @@ def _has_verb(span) -> bool:
     return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
+def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], verbs: ReportingVerbs) -> list[Quote]:
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    for span in spans:
+        content = doc.text[span.start : span.end]
+        cue, subject = _find_cue(doc, span, sent_of, spans, verbs)
+        tok = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if cue is None and (len(content.split()) < _MIN_WORDS or not _has_verb(tok)):
+            continue  # scare quotes, a nickname or a title, not speech
+        sentence_id = sent_of[tok.start] if tok is not None and len(tok) else -1
+        confidence = 0.9 if span.balanced else 0.6
+        quote = Quote(
+            article_id="", quote_id=-1, start=span.start, end=span.end,
+            text=content, kind="direct", sentence_id=sentence_id, confidence=confidence,
+        )
+        label = _speaker_label(doc, span) if subject is None else None
+        if subject is not None:
+            quote = _with_speaker(quote, cue, subject)
+        elif label is not None:
+            s_start, s_end, mark, how = label
+            quote = replace(quote, cue=mark, speaker_text=doc.text[s_start:s_end], speaker_start=s_start,
+                            speaker_end=s_end, evidence=how)
+        elif previous is not None and previous.speaker_start >= 0 and 0 <= sentence_id - previous.sentence_id <= 1:
+            quote = replace(
+                quote, cue="", speaker_text=previous.speaker_text, speaker_start=previous.speaker_start,
+                speaker_end=previous.speaker_end, confidence=round(confidence * 0.8, 2),
+                evidence=f"no cue of its own; continues the quote before it, of {previous.speaker_text!r}",
+            )
+        else:
+            quote = replace(quote, cue=cue.text if cue is not None else "", evidence="no speaker found")
+        if not span.balanced:
+            quote = replace(quote, evidence=quote.evidence + "; closing quotation mark missing")
+        quotes.append(quote)
+        previous = quote
+    return quotes
+
+
+_LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[Ff]rom[ \t]+)?([A-Z][^\n:“”\"«»]{0,60}?)[ \t]*:[ \t]*$")
+_LABEL_AFTER = re.compile(r"[ \t]*[—–-]{1,2}[ \t]*([A-Z][^\n,;:.“”\"«»()]{0,60})")
+
+
+def _is_name(doc: Doc, start: int, end: int) -> bool:
+    """Up to five words with no verb: a name or a noun phrase, not a clause."""
+    words = doc.char_span(start, end, alignment_mode="expand")
+    return words is not None and 0 < len(words) <= 5 and not any(t.pos_ in ("VERB", "AUX") for t in words)
+
+
+def _speaker_label(doc: Doc, span: QuoteSpan) -> tuple[int, int, str, str] | None:
+    """A speaker named as a label: "From X: “...”", "X: “...”" at the start of a
+    line, or "“...” — X" after the quote. Returns (start, end, mark, evidence)."""
+    text = doc.text
+    before = _LABEL_BEFORE.search(text, 0, max(span.start - 1, 0))
+    if before and _is_name(doc, before.start(1), before.end(1)):
+        return before.start(1), before.end(1), ":", "speaker label before the quote ('X:' or 'From X:')"
+    closing = span.end + 1 if span.balanced else span.end
+    after = _LABEL_AFTER.match(text, closing)
+    if after:
+        end = after.start(1) + len(after.group(1).rstrip())
+        if _is_name(doc, after.start(1), end):
+            return after.start(1), end, "—", "speaker label after the quote, behind a dash"
+    return None
+
+
+def _with_speaker(quote: Quote, cue: Token, subject: Token) -> Quote:
+    doc = cue.doc
+    if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "officials, who said ..." -> officials
+    s_start, s_end = _speaker_span(subject)
+    if cue.lower_ == "according":
+        how = "speaker named after 'according to'"
+    else:
+        how = f"speaker is the subject of the reporting verb {cue.text!r}"
+    return replace(
+        quote, cue=cue.text, speaker_text=doc.text[s_start:s_end], speaker_start=s_start, speaker_end=s_end,
+        evidence=how if not quote.evidence else f"{quote.evidence}; {how}",
+    )
+
+
+def _content_bounds(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    """Character bounds of tokens lo..hi without edge punctuation and spaces."""
+    while lo <= hi and (doc[lo].is_punct or doc[lo].is_space) and not doc[lo].is_quote:
+        lo += 1
+    while hi >= lo and (doc[hi].is_punct or doc[hi].is_space) and not doc[hi].is_quote:
+        hi -= 1
+    if hi < lo:
+        return -1, -1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _outside(head: Token, removed: Token) -> tuple[int, int]:
+    """Token range of ``head``'s subtree on ``head``'s side of ``removed``'s subtree."""
+    lo, hi = head.left_edge.i, head.right_edge.i
+    if removed.left_edge.i > head.i:
+        hi = removed.left_edge.i - 1
+    else:
+        lo = removed.right_edge.i + 1
+    return lo, hi
+
+
+def _indirect_candidates(doc: Doc, spans: list[QuoteSpan], verbs: ReportingVerbs):
+    """(cue, subject or None, first token, last token, how) for each report outside quotation marks."""
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in verbs or _inside(verb, spans):
+            continue
+        lemma = verb.lemma_.lower()
+        reported = [c for c in verb.children if verbs.reports(lemma, c.dep_)]
+        if reported:
+            part = max(reported, key=lambda c: c.right_edge.i - c.left_edge.i)
+            what = {"ccomp": "clause", "xcomp": "infinitive", "dobj": "object"}[part.dep_]
+            yield verb, _subject(verb), part.left_edge.i, part.right_edge.i, f"{what} reported by {verb.text!r}"
+        elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+            lo, hi = _outside(verb.head, verb)
+            yield verb, _subject(verb), lo, hi, f"clause around the parenthetical {verb.text!r}"
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and tok.nbor().lower_ == "to" and not _inside(tok, spans):
+            sources = [c for c in tok.nbor().children if c.dep_ == "pobj"]
+            if sources and tok.head is not tok:
+                lo, hi = _outside(tok.head, tok)
+                yield tok, sources[0], lo, hi, "'according to'"
+
+
+def _indirect_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], verbs: ReportingVerbs) -> list[Quote]:
+    quotes = []
+    for cue, subject, lo, hi, how in _indirect_candidates(doc, spans, verbs):
+        start, end = _content_bounds(doc, lo, hi)
+        if end - start < 2 or len(doc.text[start:end].split()) < 2:
+            continue
+        quoted = sum(min(end, s.end) - max(start, s.start) for s in spans if s.start < end and start < s.end)
+        if quoted > 0.5 * (end - start):
+            continue  # a direct quote already stands for it
+        quote = Quote(
+            article_id="", quote_id=-1, start=start, end=end, text=doc.text[start:end], kind="indirect",
+            sentence_id=sent_of[lo], confidence=0.75, cue=cue.text, evidence=how,
+        )
+        if subject is not None:
+            quote = _with_speaker(quote, cue, subject)
+        else:
+            quote = replace(quote, confidence=0.5, evidence=how + "; no speaker found")
+        quotes.append(quote)
+    return quotes
+
+
 def extract_quotes(
     doc: Doc,
     mentions: Iterable[Mention] = (),
     article_id: str = "",
     *,
-    reporting_verbs: frozenset[str] | None = None,
+    reporting_verbs: ReportingVerbs | None = None,
 ) -> list[Quote]:
-    """Direct quotations of an article with their cue and speaker span.
+    """Direct and indirect quotations of an article, with cue and speaker span.
 
     Parameters
     ----------
@@ -208,46 +422,18 @@ def extract_quotes(
     Returns
     -------
     list of Quote
-        ``kind == "direct"``; ``speaker_start == -1`` when no speaker was found.
+        In text order, numbered from 0; ``kind`` is ``direct`` (between
+        quotation marks) or ``indirect`` (a clause reported by a verb,
+        around a parenthetical "X said", or after "according to X");
+        ``speaker_start == -1`` when no speaker was found.
     """
     verbs = reporting_verbs or load_reporting_verbs()
     sent_of = sentence_ids(doc)
     spans = quote_spans(doc.text)
-    quotes: list[Quote] = []
-    previous: Quote | None = None
-    for span in spans:
-        content = doc.text[span.start : span.end]
-        cue, subject = _find_cue(doc, span, sent_of, spans, verbs)
-        tok = doc.char_span(span.start, span.end, alignment_mode="expand")
-        if cue is None and (len(content.split()) < _MIN_WORDS or not _has_verb(tok)):
-            continue  # scare quotes, a nickname or a title, not speech
-        sentence_id = sent_of[tok.start] if tok is not None and len(tok) else -1
-        confidence = 0.9 if span.balanced else 0.6
-        quote = Quote(
-            article_id=article_id, quote_id=len(quotes), start=span.start, end=span.end,
-            text=content, kind="direct", sentence_id=sentence_id, confidence=confidence,
-        )
-        if subject is not None:
-            s_start, s_end = _speaker_span(subject)
-            quote = replace(
-                quote, cue=cue.text, speaker_text=doc.text[s_start:s_end], speaker_start=s_start,
-                speaker_end=s_end,
-                evidence="attributed with 'according to'" if cue.lower_ == "according"
-                else f"subject of the reporting verb {cue.text!r}",
-            )
-        elif previous is not None and previous.speaker_start >= 0 and 0 <= sentence_id - previous.sentence_id <= 1:
-            quote = replace(
-                quote, cue="", speaker_text=previous.speaker_text, speaker_start=previous.speaker_start,
-                speaker_end=previous.speaker_end, confidence=round(confidence * 0.8, 2),
-                evidence=f"no cue of its own; continues quote {previous.quote_id} of {previous.speaker_text!r}",
-            )
-        else:
-            quote = replace(quote, cue=cue.text if cue is not None else "", evidence="no speaker found")
-        if not span.balanced:
-            quote = replace(quote, evidence=quote.evidence + "; closing quotation mark missing")
-        quotes.append(quote)
-        previous = quote
-    return _attach(quotes, mentions)
+    found = _direct_quotes(doc, sent_of, spans, verbs) + _indirect_quotes(doc, sent_of, spans, verbs)
+    found.sort(key=lambda q: (q.start, q.end))
+    numbered = [replace(q, article_id=article_id, quote_id=i) for i, q in enumerate(found)]
+    return _attach(numbered, mentions)
 
 
 def _attach(quotes: list[Quote], mentions: Iterable[Mention]) -> list[Quote]:
@@ -275,3 +461,38 @@ def attach_speakers(quotes: Iterable[Quote], mentions: Iterable[Mention]) -> lis
     as ``speaker`` and an empty ``speaker_actor``.
     """
     return _attach([replace(q, speaker="", speaker_actor="") for q in quotes], list(mentions))
+
+
+def speaker_shares(quotes: pd.DataFrame, *, by: str = "speaker_actor") -> pd.DataFrame:
+    """Who speaks and how much: quotes and quoted words per speaker, direct vs indirect.
+
+    Parameters
+    ----------
+    quotes
+        ``quotes.csv`` rows.
+    by
+        ``speaker_actor`` (actors; unresolved speakers become ``unknown``) or
+        ``speaker`` (each named person).
+
+    Returns
+    -------
+    DataFrame
+        ``article_id, <by>, kind, quotes, words, share``: ``share`` is the
+        speaker's share of all quoted words in the article (direct and
+        indirect together).
+
+    >>> q = pd.DataFrame({"article_id": ["a", "a"], "speaker_actor": ["putin", ""], "kind": ["direct", "indirect"],
+    ...                   "text": ["one two three", "four"]})
+    >>> speaker_shares(q)[["speaker_actor", "kind", "words", "share"]].values.tolist()
+    [['putin', 'direct', 3, 0.75], ['unknown', 'indirect', 1, 0.25]]
+    """
+    columns = ["article_id", by, "kind", "quotes", "words", "share"]
+    if quotes.empty:
+        return pd.DataFrame(columns=columns)
+    data = quotes.assign(words=quotes.text.fillna("").str.split().str.len())
+    data[by] = data[by].fillna("").replace("", "unknown")
+    table = data.groupby(["article_id", by, "kind"], as_index=False).agg(quotes=("text", "size"),
+                                                                          words=("words", "sum"))
+    totals = table.groupby("article_id").words.transform("sum")
+    table["share"] = (table.words / totals).round(4)
+    return table.sort_values(["article_id", "words"], ascending=[True, False], ignore_index=True)[columns]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import CorpusError
-from analysis.evaluate import load_gold_mentions, score_by_type, score_mentions
+from analysis.evaluate import load_gold_mentions, read_polnear, score_attributions, score_by_type, score_mentions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,3 +58,87 @@ def test_seed_against_our_gold(seed_result, seed_article):
     assert scores.loc["sentence", "f1"] >= 0.95
     assert scores.loc["mention", "f1"] >= 0.9
     assert scores.loc["reference", "precision"] >= 0.9
+
+
+# ------------------------------------------------------------ PolNeAR (quotes and speakers)
+
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear" / "dev.jsonl"
+
+
+def _polnear_file(tmp_path):
+    """A two-article file in PolNeAR's format, with texts written for the test."""
+    import json
+
+    text_a = 'Mayor Ortiz said the port would reopen. "We are ready," the union leader told reporters.'
+    text_b = "The weather was fine."
+
+    def part(words):
+        start = text_a.index(words)
+        return {"spans": [[start, start + len(words)]], "text": words}
+
+    first = {"Source": [part("Mayor Ortiz")], "Cue": [part("said")], "Content": [part("the port would reopen")]}
+    second = {"Source": [part("the union leader")], "Cue": [part("told")], "Content": [part('"We are ready,"')]}
+    rows = [
+        {"filename": "a", "annotator": "x2", "title": "", "text": text_a, "attributions": []},
+        {"filename": "a", "annotator": "x1", "title": "T", "text": text_a, "attributions": [first, second]},
+        {"filename": "b", "annotator": "x1", "title": "", "text": text_b, "attributions": []},
+    ]
+    path = tmp_path / "mini.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path, text_a
+
+
+def test_read_polnear_keeps_one_annotation_per_article(tmp_path):
+    path, _ = _polnear_file(tmp_path)
+    articles, gold = read_polnear(path)
+    assert [a.id for a in articles] == ["a", "b"]
+    assert articles[0].title == "T"  # annotator x1 comes first
+    assert len(gold) == 2 and gold.source_text.tolist()[0] == "Mayor Ortiz"
+
+
+def test_score_attributions_counts_content_and_source(tmp_path):
+    path, text = _polnear_file(tmp_path)
+    articles, gold = read_polnear(path)
+    content = text.index("the port")
+    quote = text.index("We are")
+    predicted = pd.DataFrame({
+        "article_id": ["a", "a", "b"],
+        "start": [content, quote, 0], "end": [content + len("the port would reopen"), quote + 6, 7],
+        "speaker_start": [6, 0, -1], "speaker_end": [11, 5, -1],  # right source, wrong source, none
+    })
+    scores = score_attributions(predicted, gold, {a.id: a.text for a in articles})
+    assert scores["content_overlap_precision"] == pytest.approx(2 / 3, abs=1e-3)
+    assert scores["content_overlap_recall"] == 1.0
+    assert scores["content_exact_recall"] == 0.5  # only the first content is exact
+    assert scores["source_accuracy"] == 0.5
+
+
+def test_evaluate_polnear_command(tmp_path, capsys):
+    from analysis.cli import main
+
+    path, _ = _polnear_file(tmp_path)
+    assert main(["evaluate", "polnear", str(path), "--quiet", "--no-cache"]) == 0
+    import json
+
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert last["n_gold"] == 2 and last["n_articles"] == 2
+    assert last["content_overlap_recall"] == 1.0 and last["source_accuracy"] == 1.0
+
+
+def test_evaluate_polnear_needs_a_file(capsys):
+    from analysis.cli import main
+
+    assert main(["evaluate", "polnear", "--quiet"]) == 2
+    assert "PolNeAR JSONL file" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not POLNEAR.exists(), reason="PolNeAR dev data not present (../shared/data)")
+def test_polnear_dev_scores():
+    """Regression bar at the measured level (README): high precision, source accuracy >= 0.8."""
+    from analysis.pipeline import quotes_of
+
+    articles, gold = read_polnear(POLNEAR)
+    scores = score_attributions(quotes_of(articles, progress=False), gold, {a.id: a.text for a in articles})
+    assert scores["content_overlap_precision"] >= 0.93
+    assert scores["content_overlap_f1"] >= 0.70
+    assert scores["source_accuracy"] >= 0.80

@@ -48,7 +48,8 @@ def test_run_writes_every_table_with_its_columns(small_corpus, tmp_path):
     assert {"mayor", "union"} <= set(mentions.actor)
     she = mentions[mentions.text == "She"]
     assert she.actor.tolist() == ["mayor"] and she.method.tolist() == ["pronoun"]
-    assert sorted(p.name for p in figures.glob("*.png")) == ["dispersion_a0.png", "dispersion_a1.png"]
+    assert sorted(p.name for p in figures.glob("*.png")) == ["dispersion_a0.png", "dispersion_a1.png",
+                                                              "speakers_a0.png"]  # a1 quotes nobody
 
 
 def test_a_batch_never_drops_an_article(small_corpus, tmp_path):
