@@ -27,18 +27,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from tqdm.auto import tqdm
 
 from .actors import check_actor, load_actors
 from .concordance import kwic
 from .corpus import load_corpus, scan_corpus
 from .errors import AnalysisError
-from .evaluate import load_gold_mentions, read_polnear, score_attributions, score_by_type, score_mentions
+from .evaluate import (
+    document_label,
+    load_gold_mentions,
+    read_newsmtsc,
+    read_persent,
+    read_polnear,
+    score_attributions,
+    score_by_type,
+    score_mentions,
+    score_polarity,
+)
 from .pipeline import analyze, quotes_of
 from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
 from .quotes import speaker_shares
+from .sentiment import BACKENDS, default_backend, load_lexicon, target_predictor
+from .types import SENTIMENT_LABELS, Actor, ActorRegistry
 
 __all__ = ["main", "build_parser"]
 
@@ -59,6 +73,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache-dir", help="folder for cached parses (default: ~/.cache/discourse-analysis/docs)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write cached parses")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--backend", choices=BACKENDS, help="sentiment backend (default: the most accurate installed)")
+    p.add_argument("--lexicon", help="lexicon backend: your own word list (word<TAB>valence)")
+    p.add_argument("--no-explain", action="store_true", help="model backend: skip the occlusion evidence (faster)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,12 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(run)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against annotations")
-    ev.add_argument("task", choices=["mentions", "polnear"], help="what to score")
-    ev.add_argument("path", nargs="?", help="polnear: the PolNeAR JSONL file (e.g. ../shared/data/polnear/dev.jsonl)")
+    ev.add_argument("task", choices=["mentions", "polnear", "newsmtsc", "persent"], help="what to score")
+    ev.add_argument("path", nargs="?", help="the data file: PolNeAR or NewsMTSC JSONL, PerSenT CSV")
+    ev.add_argument("--limit", type=int, help="persent: score only the first N documents")
     ev.add_argument("--gold", default="corpus/annotations", help="mentions: gold file or folder")
     ev.add_argument("--corpus", default="corpus", help="the annotated corpus (default: corpus)")
     ev.add_argument("--json", action="store_true", help="print JSON instead of tables")
     _add_common(ev)
+
+    tr = sub.add_parser("train", help="rebuild a shipped model from its training data")
+    tr.add_argument("what", choices=["sentiment"], help="which model")
+    tr.add_argument("--data", required=True, help="folder with NewsMTSC train.jsonl (and dev_rw/dev_mt.jsonl)")
+    tr.add_argument("--out", default="analysis/resources/sentiment", help="where to write the model")
+    tr.add_argument("--epochs", type=int, help="training epochs (default: as shipped)")
+    tr.add_argument("--seed", type=int, default=13, help="random seed (default 13, as shipped)")
 
     kw = sub.add_parser("kwic", help="keyword in context for one actor")
     kw.add_argument("actor", help="actor id from the registry")
@@ -88,10 +113,81 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _analyze(args, articles):
-    registry = load_actors(_default_actors(args.corpus, args.actors))
+def _analyze(args, articles, registry=None):
+    registry = registry or load_actors(_default_actors(args.corpus, args.actors))
     cache = False if args.no_cache else args.cache_dir
-    return analyze(articles, registry, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet)
+    if args.lexicon and args.backend != "lexicon":
+        raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
+    return analyze(articles, registry, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet,
+                   sentiment_backend=args.backend, explain=not args.no_explain,
+                   lexicon=load_lexicon(args.lexicon) if args.lexicon else None)
+
+
+def _data_file(args, example: str) -> Path:
+    if not args.path:
+        raise AnalysisError(f"give the data file, e.g. {example}", source="arguments")
+    if not Path(args.path).is_file():
+        raise AnalysisError("no such file", source=args.path)
+    return Path(args.path)
+
+
+def _print_polarity(title: str, scores: dict, as_json: bool) -> None:
+    if not as_json:
+        print(title)
+        for key, name in (("f1_macro", "macro-F1"), ("accuracy", "accuracy"), ("f1_pn", "F1pn")):
+            print(f"  {name:9s} {scores[key]:.3f}  (95% CI {scores[key + '_low']:.3f}-{scores[key + '_high']:.3f})")
+        print("  confusion (rows gold, columns predicted: negative, neutral, positive)")
+        for label, row in zip(SENTIMENT_LABELS, scores["confusion"], strict=True):
+            print(f"    {label:9s} " + " ".join(f"{v:6d}" for v in row))
+    print(json.dumps(scores))
+
+
+def _evaluate_newsmtsc(args) -> int:
+    path = _data_file(args, "../shared/data/newsmtsc/dev_rw.jsonl")
+    sentences, spans, gold = read_newsmtsc(path)
+    backend = args.backend or default_backend()
+    predictor = target_predictor(backend, lexicon=load_lexicon(args.lexicon) if args.lexicon else None)
+    start = time.perf_counter()
+    probs = predictor.predict(sentences, spans)
+    seconds = time.perf_counter() - start
+    scores = score_polarity(gold, [SENTIMENT_LABELS[i] for i in probs.argmax(axis=1)])
+    scores.update(backend=backend, targets_per_second=round(len(gold) / seconds, 1) if seconds else None)
+    _print_polarity(f"Target sentiment against {path} ({len(gold)} targets, backend {backend!r}, "
+                    f"{scores['targets_per_second']} targets/s)", scores, args.json)
+    return 0
+
+
+def _evaluate_persent(args) -> int:
+    path = _data_file(args, "../shared/data/persent/dev.csv")
+    documents = read_persent(path)[: args.limit]
+    backend = args.backend or default_backend()
+    gold, predicted, found = [], [], 0
+    bar = tqdm(documents, desc="Scoring documents", unit="doc", disable=args.quiet)
+    for article, entity, label in bar:
+        registry = ActorRegistry((Actor(id="target", label=entity, kind="person", names=(entity,)),),
+                                 source=f"{path} (TARGET_ENTITY)")
+        result = analyze([article], registry, pipeline=args.pipeline, progress=False, sentiment_backend=backend,
+                         explain=False, cache_dir=False if args.no_cache else args.cache_dir)
+        labels = result.sentiment.label.tolist()
+        found += bool(labels)
+        gold.append(label)
+        predicted.append(document_label(labels))
+    scores = score_polarity(gold, predicted)
+    scores.update(backend=backend, documents_with_target_found=found)
+    _print_polarity(f"Document sentiment toward the target against {path} ({len(gold)} documents, backend "
+                    f"{backend!r}; target found in {found})", scores, args.json)
+    return 0
+
+
+def _train(args) -> int:
+    from .training import train_sentiment
+
+    kwargs = {"seed": args.seed}
+    if args.epochs:
+        kwargs["epochs"] = args.epochs
+    metrics = train_sentiment(args.data, args.out, **kwargs)
+    print(json.dumps(metrics, indent=2, default=str))
+    return 0
 
 
 def _run(args) -> int:
@@ -120,11 +216,7 @@ def _run(args) -> int:
 
 
 def _evaluate_polnear(args) -> int:
-    if not args.path:
-        raise AnalysisError("give the PolNeAR JSONL file, e.g. ../shared/data/polnear/dev.jsonl", source="arguments")
-    if not Path(args.path).is_file():
-        raise AnalysisError("no such file", source=args.path)
-    articles, gold = read_polnear(args.path)
+    articles, gold = read_polnear(_data_file(args, "PolNeAR JSONL file, e.g. ../shared/data/polnear/dev.jsonl"))
     cache = False if args.no_cache else args.cache_dir
     quotes = quotes_of(articles, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet)
     scores = score_attributions(quotes, gold, {a.id: a.text for a in articles})
@@ -141,8 +233,9 @@ def _evaluate_polnear(args) -> int:
 
 
 def _evaluate(args) -> int:
-    if args.task == "polnear":
-        return _evaluate_polnear(args)
+    if args.task in ("polnear", "newsmtsc", "persent"):
+        return {"polnear": _evaluate_polnear, "newsmtsc": _evaluate_newsmtsc, "persent": _evaluate_persent}[
+            args.task](args)
     articles = load_corpus(args.corpus)
     gold = load_gold_mentions(args.gold, articles)
     articles = [a for a in articles if a.id in set(gold.article_id)]
@@ -173,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     plt.switch_backend("Agg")  # figures go to files; never open a window
     try:
-        return {"run": _run, "evaluate": _evaluate, "kwic": _kwic}[args.command](args)
+        return {"run": _run, "evaluate": _evaluate, "kwic": _kwic, "train": _train}[args.command](args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -33,10 +33,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import CorpusError
-from .types import OTHER_ACTOR
+from .types import OTHER_ACTOR, SENTIMENT_LABELS
 
 __all__ = [
     "load_gold_mentions",
@@ -44,6 +45,10 @@ __all__ = [
     "score_by_type",
     "read_polnear",
     "score_attributions",
+    "score_polarity",
+    "read_newsmtsc",
+    "read_persent",
+    "document_label",
     "GOLD_COLUMNS",
     "REFERENCE_TYPES",
 ]
@@ -307,3 +312,107 @@ def score_attributions(predicted: pd.DataFrame, gold: pd.DataFrame, texts: dict[
         "n_gold": len(gold), "n_predicted": len(predicted), "n_gold_found": len(hits),
         "n_found_with_source": with_source, "n_articles": len(texts),
     }
+
+
+# --- sentiment against NewsMTSC and PerSenT -------------------------------------------------------
+
+
+def _polarity_scores(gold: np.ndarray, pred: np.ndarray) -> dict:
+    k = len(SENTIMENT_LABELS)
+    confusion = np.zeros((k, k), dtype=int)
+    np.add.at(confusion, (gold, pred), 1)
+    f1 = []
+    for c in range(k):
+        tp = confusion[c, c]
+        precision = tp / confusion[:, c].sum() if confusion[:, c].sum() else 0.0
+        recall = tp / confusion[c, :].sum() if confusion[c, :].sum() else 0.0
+        f1.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return {"f1_macro": float(np.mean(f1)), "accuracy": float((gold == pred).mean()) if len(gold) else 0.0,
+            "f1_pn": float((f1[0] + f1[2]) / 2), "n": len(gold), "confusion": confusion.tolist()}
+
+
+def score_polarity(gold, predicted, *, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Macro-F1, accuracy and F1pn (mean F1 of positive and negative) with
+    95% bootstrap intervals, and the confusion matrix (rows gold, columns
+    predicted, in the order negative, neutral, positive).
+
+    Notes
+    -----
+    The metrics of NewsMTSC (Hamborg & Donnay, EACL 2021); intervals are
+    percentile intervals over ``n_boot`` resamples of the examples.
+
+    >>> s = score_polarity(["negative", "neutral", "positive"], ["negative", "neutral", "neutral"], n_boot=50)
+    >>> round(s["accuracy"], 3), s["n"]
+    (0.667, 3)
+    """
+    index = {label: i for i, label in enumerate(SENTIMENT_LABELS)}
+    gold = np.array([index[g] for g in gold], dtype=int)
+    pred = np.array([index[p] for p in predicted], dtype=int)
+    scores = _polarity_scores(gold, pred)
+    rng = np.random.default_rng(seed)
+    draws = [_polarity_scores(gold[i], pred[i]) for i in rng.integers(0, len(gold), (n_boot, len(gold)))]
+    for key in ("f1_macro", "accuracy", "f1_pn"):
+        values = [d[key] for d in draws]
+        scores[f"{key}_low"] = float(np.percentile(values, 2.5)) if values else float("nan")
+        scores[f"{key}_high"] = float(np.percentile(values, 97.5)) if values else float("nan")
+    return scores
+
+
+def read_newsmtsc(path: str | Path) -> tuple[list[str], list[tuple[int, int]], list[str]]:
+    """NewsMTSC JSONL (Hamborg & Donnay 2021) as one example per target:
+    sentences, ``(from, to)`` spans and labels (negative, neutral, positive)."""
+    import json
+
+    polarity = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+    path = Path(path)
+    sentences, spans, labels = [], [], []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                sentence = record["sentence_normalized"]
+                for target in record["targets"]:
+                    start, end = int(target["from"]), int(target["to"])
+                    if "mention" in target and sentence[start:end] != target["mention"]:
+                        raise ValueError(f"span ({start}, {end}) is not the mention {target['mention']!r}")
+                    labels.append(polarity[float(target["polarity"])])
+                    sentences.append(sentence)
+                    spans.append((start, end))
+            except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
+                raise CorpusError(f"not a NewsMTSC record ({exc})", source=str(path), line=number) from None
+    return sentences, spans, labels
+
+
+def read_persent(path: str | Path) -> list[tuple]:
+    """PerSenT CSV (Bastan et al., COLING 2020): (article, target entity, document label) triples."""
+    from .types import Article
+
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("DOCUMENT_INDEX", "TARGET_ENTITY", "DOCUMENT", "TRUE_SENTIMENT") if c not in frame]
+    if missing:
+        raise CorpusError(f"missing column(s) {', '.join(missing)}; is this a PerSenT file?", source=str(path))
+    out = []
+    for row in frame.itertuples():
+        article = Article(id=f"persent-{row.DOCUMENT_INDEX}", text=row.DOCUMENT.strip(), title=row.TITLE,
+                          source=f"{path}:{row.DOCUMENT_INDEX}")
+        out.append((article, row.TARGET_ENTITY.strip(), row.TRUE_SENTIMENT.strip().lower()))
+    return out
+
+
+def document_label(labels, *, band: float = 0.1) -> str:
+    """A document's sentiment toward an entity from its mention labels: the sign of
+    the net tone ((positive - negative) / n) when its size is at least ``band``,
+    else neutral; neutral when the entity is never found. The band was fixed
+    before looking at PerSenT.
+
+    >>> document_label(["positive", "neutral", "neutral"]), document_label([])
+    ('positive', 'neutral')
+    """
+    labels = list(labels)
+    if not labels:
+        return "neutral"
+    tone = (labels.count("positive") - labels.count("negative")) / len(labels)
+    return "positive" if tone >= band else "negative" if tone <= -band else "neutral"

@@ -223,7 +223,7 @@ def _drop_modifiers(spans: list[Span]) -> list[Span]:
     kept = []
     for span in spans:
         token, modifies = span.root, None
-        while token.dep_ in ("compound", "amod", "nmod") and token.head is not token and modifies is None:
+        while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i and modifies is None:
             token = token.head
             other = covered.get(token.i)
             modifies = other if other is not None and other is not span else None

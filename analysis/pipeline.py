@@ -1,7 +1,8 @@
 """The one place that knows the order of the stages, and the tables they make.
 
-parse -> mentions by name -> direct quotes (speaker spans) -> pronouns,
-descriptions and quoted first persons -> quote speakers' actors.
+parse -> mentions by name -> quotes (speaker spans) -> pronouns,
+descriptions and quoted first persons -> quote speakers' actors -> sentiment
+toward every actor mention, in its voice.
 
 Stages only meet here, through the records of :mod:`analysis.types`; each
 can be called (and tested, or replaced) on its own.
@@ -28,7 +29,8 @@ from .errors import AnalysisError
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, sentence_records
 from .quotes import attach_speakers, extract_quotes
-from .types import ActorRegistry, Article, ArticleError, Mention, Quote, Sentence
+from .sentiment import Lexicon, default_backend, score_sentiment, summarize_sentiment
+from .types import ActorRegistry, Article, ArticleError, Mention, MentionSentiment, Quote, Sentence
 
 __all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS"]
 
@@ -41,6 +43,10 @@ TABLE_COLUMNS = {
                  "canonical", "evidence", "ner_label"],
     "quotes": ["article_id", "quote_id", "start", "end", "text", "kind", "cue", "speaker_text", "speaker",
                "speaker_actor", "confidence", "sentence_id", "speaker_start", "speaker_end", "evidence"],
+    "sentiment": ["article_id", "sentence_id", "start", "end", "actor", "label", "score", "confidence", "voice",
+                  "method", "evidence", "text", "voice_actor", "quote_id"],
+    "actor_summary": ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
+                      "mean_score", "net_tone", "net_tone_low", "net_tone_high"],
     "errors": ["article_id", "source", "stage", "message"],
 }
 
@@ -53,9 +59,11 @@ class ArticleAnalysis:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     quotes: tuple[Quote, ...]
+    sentiment: tuple[MentionSentiment, ...] = ()
 
 
-def analyze_doc(doc, article: Article, registry: ActorRegistry) -> ArticleAnalysis:
+def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_backend: str | None = None,
+                explain: bool = True, lexicon: Lexicon | None = None) -> ArticleAnalysis:
     """Run every stage on one parsed article.
 
     Parameters
@@ -66,13 +74,22 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry) -> ArticleAnalys
         The article the doc was parsed from.
     registry
         The study's actors.
+    sentiment_backend
+        ``lexicon``, ``model`` or ``None`` for the most accurate installed one.
+    explain
+        Model backend: occlusion evidence per mention (slower).
+    lexicon
+        Lexicon backend: :func:`analysis.sentiment.load_lexicon` with your own words.
     """
     named = find_mentions(doc, registry, article.id)
     quotes = extract_quotes(doc, named, article.id)
     resolved = resolve_references(doc, named, registry, quotes, article.id)
     mentions = sorted(named + resolved, key=lambda m: (m.start, m.end, m.actor))
     quotes = attach_speakers(quotes, mentions)
-    return ArticleAnalysis(article, tuple(sentence_records(doc, article.id)), tuple(mentions), tuple(quotes))
+    judged = score_sentiment(doc, mentions, quotes, backend=sentiment_backend, article_id=article.id,
+                             explain=explain, lexicon=lexicon)
+    return ArticleAnalysis(article, tuple(sentence_records(doc, article.id)), tuple(mentions), tuple(quotes),
+                           tuple(judged))
 
 
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
@@ -88,6 +105,8 @@ class Analysis:
     sentences: pd.DataFrame
     mentions: pd.DataFrame
     quotes: pd.DataFrame
+    sentiment: pd.DataFrame
+    actor_summary: pd.DataFrame
     errors: pd.DataFrame
     registry: ActorRegistry
     per_article: list[ArticleAnalysis] = field(default_factory=list, repr=False)
@@ -137,6 +156,9 @@ def analyze(
     pipeline: str | None = None,
     cache_dir: str | Path | bool | None = None,
     progress: bool = True,
+    sentiment_backend: str | None = None,
+    explain: bool = True,
+    lexicon: Lexicon | None = None,
 ) -> Analysis:
     """Analyse articles (e.g. from :func:`analysis.corpus.load_corpus` or
     :func:`analysis.corpus.scan_corpus`) and collect the tables.
@@ -154,8 +176,15 @@ def analyze(
         Parse cache folder; ``False`` disables the cache.
     progress
         Show a progress bar.
+    sentiment_backend
+        ``lexicon``, ``model`` or ``None`` for the most accurate installed one.
+    explain
+        Model backend: occlusion evidence per mention (slower).
+    lexicon
+        Lexicon backend: :func:`analysis.sentiment.load_lexicon` with your own words.
     """
     nlp = load_pipeline(pipeline)
+    backend = sentiment_backend or default_backend()
     done: list[ArticleAnalysis] = []
     errors: list[ArticleError] = []
     bar = tqdm(articles, desc="Analysing articles", unit="article", disable=not progress)
@@ -165,14 +194,18 @@ def analyze(
             continue
         try:
             doc = next(parse_many([item.text], pipeline=nlp, cache_dir=cache_dir))
-            done.append(analyze_doc(doc, item, registry))
+            done.append(analyze_doc(doc, item, registry, sentiment_backend=backend, explain=explain,
+                                    lexicon=lexicon))
         except (AnalysisError, ValueError, KeyError, IndexError) as exc:
             errors.append(ArticleError(item.source, f"{type(exc).__name__}: {exc}", item.id, "analyse"))
+    sentiment = _frame((j for a in done for j in a.sentiment), TABLE_COLUMNS["sentiment"])
     return Analysis(
         articles=pd.DataFrame([_article_row(a) for a in done], columns=TABLE_COLUMNS["articles"]),
         sentences=_frame((s for a in done for s in a.sentences), TABLE_COLUMNS["sentences"]),
         mentions=_frame((m for a in done for m in a.mentions), TABLE_COLUMNS["mentions"]),
         quotes=_frame((q for a in done for q in a.quotes), TABLE_COLUMNS["quotes"]),
+        sentiment=sentiment,
+        actor_summary=summarize_sentiment(sentiment)[TABLE_COLUMNS["actor_summary"]],
         errors=pd.DataFrame([_error_row(e) for e in errors], columns=TABLE_COLUMNS["errors"]),
         registry=registry,
         per_article=done,

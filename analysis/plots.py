@@ -36,6 +36,8 @@ __all__ = [
     "highlight_mentions",
     "highlight_quotes",
     "plot_speaker_shares",
+    "plot_tone_heatmap",
+    "plot_tone_by_voice",
     "save_figure",
     "RESOLVED_METHODS",
 ]
@@ -220,6 +222,85 @@ def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None 
     ax.set_xlabel(f"Share of all quoted words ({int(total)} words)")
     ax.legend(loc="lower right", frameon=False, fontsize="small")
     ax.set_title(title or "Who speaks: share of quoted words by speaker", loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_tone_heatmap(summary: pd.DataFrame, *, registry: ActorRegistry | None = None, voice: str = "all",
+                      titles: dict | None = None, title: str | None = None, ax=None):
+    """Actor x article heatmap of net tone ((positive - negative) / mentions).
+
+    Parameters
+    ----------
+    summary
+        ``actor_summary`` rows (:func:`analysis.sentiment.summarize_sentiment`).
+    voice
+        ``all`` (every voice), ``author`` (the journalist's own words).
+    titles
+        Article id -> a shorter column label.
+
+    Each cell shows the net tone and, below it, the number of mentions; the
+    colour runs from red (-1, every mention negative) to blue (+1).
+    """
+    data = summary[(summary.voice == voice) & (summary.article_id != "(corpus)")]
+    tone = data.pivot_table(index="actor", columns="article_id", values="net_tone")
+    count = data.pivot_table(index="actor", columns="article_id", values="mentions", fill_value=0)
+    order = [a for a in (registry.ids if registry is not None else []) if a in tone.index]
+    order += sorted(a for a in tone.index if a not in order)
+    tone, count = tone.loc[order], count.loc[order]
+    labels = tone.map(lambda v: "" if pd.isna(v) else f"{v:+.2f}") + count.loc[:, tone.columns].map(
+        lambda n: f"\nn={int(n)}")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.6 * max(len(tone.columns), 1) + 3, 0.7 * max(len(order), 1) + 1.8))
+    else:
+        fig = ax.figure
+    sns.heatmap(tone, vmin=-1, vmax=1, center=0, cmap="RdBu", annot=labels.values, fmt="", ax=ax,
+                cbar_kws={"label": "net tone: (positive - negative) / mentions"}, linewidths=0.5)
+    ax.set_yticklabels([_label(a, registry) for a in order], rotation=0)
+    ax.set_xticklabels([(titles or {}).get(c, c) for c in tone.columns], rotation=20, ha="right")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    who = {"all": "all voices", "author": "the author's own words"}.get(voice, voice)
+    ax.set_title(title or f"How each actor is portrayed ({who})", loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = "(corpus)", registry: ActorRegistry | None = None,
+                       title: str | None = None, ax=None):
+    """Net tone toward each actor with its 95% bootstrap interval, in the author's
+    voice and in the quoted voices: who portrays whom how. Give it a summary
+    made with ``summarize_sentiment(..., by="actor")`` to group quoted voices
+    by the speaker's actor (fewer, larger groups)."""
+    data = summary[(summary.article_id == article_id) & (summary.voice != "all")].copy()
+    data["speaker"] = data.apply(
+        lambda r: r.voice if r.voice == "author" or r.voice.startswith("quoted: ")
+        else f"{r.voice} ({r.voice_actor or 'other'})", axis=1)
+    order = [a for a in (registry.ids if registry is not None else []) if a in set(data.actor)]
+    order += sorted(a for a in set(data.actor) if a not in order)
+    speakers = ["author", *sorted(v for v in set(data.speaker) if v != "author")]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8.5, 0.9 * max(len(order), 1) + 1.8))
+    else:
+        fig = ax.figure
+    colours = dict(zip(speakers, ["#333333", *sns.color_palette("colorblind", len(speakers)).as_hex()], strict=False))
+    step = 0.8 / max(len(speakers), 1)
+    for k, speaker in enumerate(speakers):
+        rows = data[data.speaker == speaker].set_index("actor")
+        ys = [order.index(a) - 0.4 + step * (k + 0.5) for a in rows.index]
+        err = [rows.net_tone - rows.net_tone_low, rows.net_tone_high - rows.net_tone]
+        ax.errorbar(rows.net_tone, ys, xerr=err, fmt="o", color=colours[speaker], capsize=3,
+                    label=speaker, markersize=6)
+        for y, (tone, n) in zip(ys, zip(rows.net_tone, rows.mentions, strict=True), strict=True):
+            ax.annotate(f"n={n}", (tone, y), xytext=(6, 3), textcoords="offset points", fontsize="x-small")
+    ax.axvline(0, color="#999999", linewidth=0.8)
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels([_label(a, registry) for a in order])
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel("net tone: (positive - negative) / mentions, with 95% bootstrap interval")
+    ax.legend(title="voice", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
+    ax.set_title(title or "Who portrays whom how: the author and the quoted voices", loc="left")
     fig.tight_layout()
     return fig
 

@@ -190,7 +190,7 @@ def _subject(verb: Token) -> Token | None:
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None
-        if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
+        if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
             verb = verb.head
             seen += 1
         else:
@@ -372,7 +372,7 @@ def _indirect_candidates(doc: Doc, spans: list[QuoteSpan], verbs: ReportingVerbs
     for tok in doc:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and tok.nbor().lower_ == "to" and not _inside(tok, spans):
             sources = [c for c in tok.nbor().children if c.dep_ == "pobj"]
-            if sources and tok.head is not tok:
+            if sources and tok.head.i != tok.i:
                 lo, hi = _outside(tok.head, tok)
                 yield tok, sources[0], lo, hi, "'according to'"
 

@@ -30,6 +30,8 @@ __all__ = [
     "Mention",
     "Quote",
     "Judgment",
+    "MentionSentiment",
+    "SENTIMENT_LABELS",
     "ACTOR_KINDS",
     "PRONOUN_TYPES",
     "MENTION_METHODS",
@@ -54,6 +56,8 @@ MENTION_METHODS = (
 )
 #: Actor id given to entities the registry does not know.
 OTHER_ACTOR = "other"
+#: Labels of the sentiment stage, in the order models output them.
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
 @dataclass(frozen=True)
@@ -222,3 +226,28 @@ class Judgment:
     method: str
     confidence: float
     details: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class MentionSentiment:
+    """How the text portrays an actor at one mention (one row of ``sentiment.csv``).
+
+    ``voice`` is ``author`` for the journalist's own words, or the speaker
+    (full name) when the mention is inside what someone says; ``evidence``
+    lists the words that decided, with their weight.
+    """
+
+    article_id: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    actor: str
+    label: str
+    score: float
+    confidence: float
+    voice: str
+    method: str
+    evidence: str
+    voice_actor: str = ""
+    quote_id: int = -1
