@@ -34,8 +34,9 @@ import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 
 from .actors import check_actor, load_actors
+from .batch import ENGINES, run_corpus
 from .concordance import kwic
-from .corpus import load_corpus, scan_corpus
+from .corpus import load_corpus
 from .errors import AnalysisError
 from .evaluate import (
     document_label,
@@ -48,11 +49,11 @@ from .evaluate import (
     score_mentions,
     score_polarity,
 )
-from .pipeline import analyze, quotes_of
+from .pipeline import TABLE_COLUMNS, analyze, quotes_of
 from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
 from .quotes import speaker_shares
 from .sentiment import BACKENDS, default_backend, load_lexicon, target_predictor
-from .types import SENTIMENT_LABELS, Actor, ActorRegistry
+from .types import SENTIMENT_LABELS, Actor, ActorRegistry, Article
 
 __all__ = ["main", "build_parser"]
 
@@ -87,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("corpus", help="corpus folder, article file, .jsonl or .csv")
     run.add_argument("--out", default="results", help="folder for the tables (default: results)")
     run.add_argument("--figures", help="folder for figures (none unless given)")
+    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument("--engine", choices=ENGINES, default="local", help="local processes or a Dask cluster")
+    run.add_argument("--scheduler", help="dask: address of a running scheduler (default: a LocalCluster)")
     _add_common(run)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against annotations")
@@ -190,28 +194,49 @@ def _train(args) -> int:
     return 0
 
 
-def _run(args) -> int:
-    result = _analyze(args, scan_corpus(args.corpus))
-    written = result.save(args.out)
-    if args.figures:
-        for analysed in result.per_article:
-            art = analysed.article
-            fig = article_dispersion_figure(result.mentions, art, result.registry)
-            written.append(save_figure(fig, Path(args.figures) / f"dispersion_{art.id}.png"))
+def _figures(out: Path, figures: Path, registry) -> list[Path]:
+    """Per-article figures from the written tables (dispersion; who speaks)."""
+    import pandas as pd
+
+    articles = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
+    mentions = pd.read_csv(out / "mentions.csv", dtype={"article_id": str})
+    quotes = pd.read_csv(out / "quotes.csv", dtype={"article_id": str})
+    written = []
+    for row in articles.itertuples():
+        art = Article(id=row.article_id, text=" " * int(row.n_chars), title=row.title,
+                      constructed=str(row.constructed) == "True")
+        fig = article_dispersion_figure(mentions, art, registry, n_words=int(row.n_words))
+        written.append(save_figure(fig, figures / f"dispersion_{art.id}.png"))
+        plt.close(fig)
+        own = quotes[quotes.article_id == art.id]
+        if len(own):
+            fig = plot_speaker_shares(speaker_shares(own), registry=registry,
+                                      title=f"Who speaks in '{art.title or art.id}'")
+            written.append(save_figure(fig, figures / f"speakers_{art.id}.png"))
             plt.close(fig)
-            quotes = result.quotes[result.quotes.article_id == art.id]
-            if len(quotes):
-                fig = plot_speaker_shares(speaker_shares(quotes), registry=result.registry,
-                                          title=f"Who speaks in '{art.title or art.id}'")
-                written.append(save_figure(fig, Path(args.figures) / f"speakers_{art.id}.png"))
-                plt.close(fig)
+    return written
+
+
+def _run(args) -> int:
+    registry = load_actors(_default_actors(args.corpus, args.actors))
+    if args.lexicon and args.backend != "lexicon":
+        raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
+    summary = run_corpus(
+        args.corpus, args.out, registry, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+        pipeline=args.pipeline, cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,
+        explain=not args.no_explain, lexicon_file=args.lexicon, progress=not args.quiet,
+    )
+    out = Path(args.out)
+    written = [out / f"{name}.csv" for name in TABLE_COLUMNS]
+    if args.figures:
+        written += _figures(out, Path(args.figures), registry)
     if not args.quiet:
-        print(f"analysed {len(result.articles)} article(s), {len(result.mentions)} mentions, "
-              f"{len(result.quotes)} quotes; {len(result.errors)} error(s)")
+        print(f"{summary['articles']} input(s): {summary['analysed']} analysed ({summary['resumed']} from an "
+              f"earlier run), {summary['errors']} error(s), in {summary['seconds']:.1f} s")
         for path in written:
             print(f"  wrote {path}")
-        if len(result.errors):
-            print(f"  see {Path(args.out) / 'errors.csv'} for the articles that could not be analysed")
+        if summary["errors"]:
+            print(f"  see {out / 'errors.csv'} for the inputs that could not be analysed")
     return 0
 
 

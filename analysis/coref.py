@@ -45,12 +45,13 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from .nlp import sentence_ids
+from .spans import IntervalIndex
 from .types import OTHER_ACTOR, Actor, ActorRegistry, Mention, Quote
 
 __all__ = ["resolve_references", "PRONOUN_TYPE", "FIRST_PERSON"]
@@ -264,15 +265,6 @@ def _anaphors(doc: Doc, taken: set[int], refs_descriptors: set[str]) -> list[tup
     return sorted(found)
 
 
-def _quote_of(idx: int, quotes: Sequence[Quote]) -> Quote | None:
-    """The direct quote holding character ``idx`` (in reported speech, "he said
-    he would resign", the pronoun may well be the speaker)."""
-    for q in quotes:
-        if q.kind == "direct" and q.start <= idx < q.end:
-            return q
-    return None
-
-
 def _blocked(anaphor: Token, ref: _Ref, kind: str, quote: Quote | None) -> bool:
     """Syntactic and discourse filters: can ``ref`` not be the antecedent?"""
     if kind == "pronoun" and anaphor.lower_ not in _REFLEXIVE and anaphor.dep_ in ("dobj", "dative", "iobj"):
@@ -296,8 +288,9 @@ def _confidence(best: float, second: float) -> float:
     return round(0.5 + 0.45 * (2 * share - 1), 2) if second > 0 else 0.9
 
 
-def _choose(refs: list[_Ref], start: int, end: int, kind: str, value: str, sent: int, para: int, doc, quote):
+def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: int, para: int, doc, quote):
     anaphor = doc[start]
+    refs = [r for k in range(sent - _WINDOW, sent + 1) for r in by_sent.get(k, ())]
     plural = doc[start:end].root.tag_ in ("NNS", "NNPS")
     scores: dict[tuple, float] = defaultdict(float)
     latest: dict[tuple, _Ref] = {}
@@ -327,16 +320,20 @@ def _choose(refs: list[_Ref], start: int, end: int, kind: str, value: str, sent:
 
 def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article_id) -> list[Mention]:
     out = []
+    by_sent: dict[int, list[_Ref]] = defaultdict(list)
+    for ref in refs:
+        by_sent[ref.sent].append(ref)
+    direct = IntervalIndex((q.start, q.end, q) for q in quotes if q.kind == "direct")
     for start, end, kind, value in anaphors:
         head = doc[start:end].root
-        quote = _quote_of(doc[start].idx, quotes)
-        choice = _choose(refs, start, end, kind, value, sent_of[head.i], para_of[head.i], doc, quote)
+        quote = next(iter(direct.containing(doc[start].idx)), None)
+        choice = _choose(by_sent, start, end, kind, value, sent_of[head.i], para_of[head.i], doc, quote)
         if choice is None:
             continue
         ref, best, second, runner_up = choice
         # the anaphor joins its antecedent's chain, adding its own salience
         types = frozenset({"they"}) if kind == "description" and head.tag_ in ("NNS", "NNPS") else ref.types
-        refs.append(
+        by_sent[sent_of[head.i]].append(
             _Ref(ref.key, ref.actor, ref.canonical, types, ref.descriptors, sent_of[head.i], para_of[head.i],
                  head, start, end, _salience(head), doc[start:end].text)
         )
@@ -358,10 +355,11 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
 
 def _resolve_first_person(doc, quotes, mentions, sent_of, article_id) -> list[Mention]:
     out = []
+    index = IntervalIndex((m.start, m.end, m) for m in mentions)
     for q in quotes:
         if q.speaker_start < 0 or q.kind != "direct":
             continue
-        speaker = [m for m in mentions if m.start < q.speaker_end and q.speaker_start < m.end]
+        speaker = index.overlapping(q.speaker_start, q.speaker_end)
         if not speaker:
             continue
         who = max(speaker, key=lambda m: m.confidence)

@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .nlp import sentence_ids
+from .spans import IntervalIndex
 from .types import OTHER_ACTOR, Actor, ActorRegistry, Mention
 
 __all__ = [
@@ -297,7 +298,7 @@ def find_other_entities(doc: Doc, taken: list[Mention], article_id: str = "") ->
     count only as nouns ("Belarusians"), not as adjectives ("Belarusian troops").
     """
     sent_of = sentence_ids(doc)
-    occupied = [(m.start, m.end) for m in taken]
+    occupied = IntervalIndex((m.start, m.end, m) for m in taken)
     others = []
     for ent in doc.ents:
         if ent.label_ not in OTHER_LABELS:
@@ -305,7 +306,7 @@ def find_other_entities(doc: Doc, taken: list[Mention], article_id: str = "") ->
         if ent.label_ == "NORP" and ent.root.pos_ not in ("NOUN", "PROPN"):
             continue
         span = _trim_entity(ent)
-        if any(span.start_char < e and s < span.end_char for s, e in occupied):
+        if occupied.overlapping(span.start_char, span.end_char):
             continue
         others.append(
             _mention(

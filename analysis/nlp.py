@@ -46,6 +46,8 @@ __all__ = [
     "sentence_records",
     "sentence_ids",
     "trimmed_bounds",
+    "doc_text",
+    "sentence_token_bounds",
 ]
 
 #: The pinned English pipeline (see pyproject.toml).
@@ -238,6 +240,16 @@ def parse(text: str, **kwargs) -> Doc:
     return next(parse_many([text], **kwargs))
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per document (spaCy rebuilds the string at every
+    access, which made slicing it in a loop quadratic on long articles)."""
+    key = ("analysis", "text")
+    text = doc.user_data.get(key)
+    if text is None:  # our stages never change a parsed document's text
+        text = doc.user_data[key] = doc.text
+    return text
+
+
 def trimmed_bounds(span) -> tuple[int, int]:
     """Character bounds of a span without its surrounding whitespace."""
     text = span.text
@@ -252,11 +264,11 @@ def sentence_records(doc: Doc, article_id: str) -> list[Sentence]:
     Whitespace-only "sentences" (blank lines) are skipped, so ids match
     :func:`sentence_ids`.
     """
-    records = []
+    records, text = [], doc_text(doc)
     for sent in doc.sents:
         start, end = trimmed_bounds(sent)
         if end > start:
-            records.append(Sentence(article_id, len(records), start, end, doc.text[start:end]))
+            records.append(Sentence(article_id, len(records), start, end, text[start:end]))
     return records
 
 
@@ -269,3 +281,17 @@ def sentence_ids(doc: Doc) -> list[int]:
             current += 1
         ids.extend([max(current, 0)] * len(sent))
     return ids
+
+
+def sentence_token_bounds(sent_of: list[int]) -> list[tuple[int, int]]:
+    """For each sentence id of :func:`sentence_ids`, its (first token, token after the last).
+
+    >>> sentence_token_bounds([0, 0, 1, 1, 1])
+    [(0, 2), (2, 5)]
+    """
+    bounds: list[list[int]] = []
+    for i, k in enumerate(sent_of):
+        while len(bounds) <= k:
+            bounds.append([i, i])
+        bounds[k][1] = i + 1
+    return [tuple(b) for b in bounds]

@@ -37,7 +37,7 @@ __all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis",
 #: Columns of every table written by ``python -m analysis run`` (the public contract).
 TABLE_COLUMNS = {
     "articles": ["article_id", "title", "outlet", "date", "url", "language", "constructed", "source",
-                 "n_chars", "n_sentences", "n_mentions", "n_quotes"],
+                 "n_chars", "n_words", "n_sentences", "n_mentions", "n_quotes"],
     "sentences": ["article_id", "sentence_id", "start", "end", "text"],
     "mentions": ["article_id", "sentence_id", "start", "end", "text", "actor", "method", "confidence",
                  "canonical", "evidence", "ner_label"],
@@ -140,8 +140,8 @@ def _article_row(a: ArticleAnalysis) -> dict:
     return {
         "article_id": art.id, "title": art.title, "outlet": art.outlet, "date": art.date, "url": art.url,
         "language": art.language, "constructed": art.constructed, "source": art.source,
-        "n_chars": len(art.text), "n_sentences": len(a.sentences), "n_mentions": len(a.mentions),
-        "n_quotes": len(a.quotes),
+        "n_chars": len(art.text), "n_words": len(art.text.split()), "n_sentences": len(a.sentences),
+        "n_mentions": len(a.mentions), "n_quotes": len(a.quotes),
     }
 
 

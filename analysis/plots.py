@@ -138,10 +138,14 @@ def plot_dispersion(data: pd.DataFrame, *, article_id: str | None = None, regist
     return fig
 
 
-def article_dispersion_figure(mentions: pd.DataFrame, article: Article, registry: ActorRegistry | None = None):
+def article_dispersion_figure(mentions: pd.DataFrame, article: Article, registry: ActorRegistry | None = None,
+                              *, n_words: int | None = None):
     """The dispersion plot of one article, titled with its title (as written by
-    ``python -m analysis run --figures`` and shown in notebook 01)."""
+    ``python -m analysis run --figures`` and shown in notebook 01).
+    ``n_words`` overrides the length taken from ``article.text``."""
     data = dispersion(mentions[mentions.article_id == article.id], [article])
+    if n_words is not None:
+        data = data.assign(n_words=n_words)
     constructed = " (constructed text)" if article.constructed else ""
     title = f"Where each actor is mentioned: {article.title or article.id}{constructed}"
     return plot_dispersion(data, article_id=article.id, registry=registry, title=title)

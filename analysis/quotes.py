@@ -50,7 +50,8 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc, Token
 
-from .nlp import sentence_ids
+from .nlp import doc_text, sentence_ids, sentence_token_bounds
+from .spans import IntervalIndex
 from .types import Mention, Quote
 
 __all__ = [
@@ -173,8 +174,8 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     return [s for s in spans if s.end > s.start]
 
 
-def _inside(token: Token, spans: Iterable[QuoteSpan]) -> bool:
-    return any(s.start <= token.idx < s.end for s in spans)
+def _inside(token: Token, marks: IntervalIndex) -> bool:
+    return bool(marks.containing(token.idx))
 
 
 def _subject(verb: Token) -> Token | None:
@@ -223,14 +224,15 @@ def _speaker_span(head: Token) -> tuple[int, int]:
     return left.idx, head.idx + len(head.text)
 
 
-def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], quotes: list[QuoteSpan], verbs: ReportingVerbs):
+def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalIndex, verbs: ReportingVerbs,
+              bounds: list[tuple[int, int]]):
     """The reporting verb attributing this quote: outside every quote, in a sentence
     the quote touches, nearest to the quote's end (then its start)."""
     first = doc.char_span(span.start, span.end, alignment_mode="expand")
     if first is None or len(first) == 0:
         return None, None
     sents = set(sent_of[first.start : first.end])
-    tokens = [t for t in doc if sent_of[t.i] in sents and not _inside(t, quotes)]
+    tokens = [t for k in sorted(sents) for t in doc[bounds[k][0] : bounds[k][1]] if not _inside(t, marks)]
     # a direct quote is introduced by a verb that reports clauses ("said"), or is
     # a label inside the object of a naming verb ("called the plan a 'disaster'")
     inside = first[0]
@@ -256,12 +258,13 @@ def _has_verb(span) -> bool:
     return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
-def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], verbs: ReportingVerbs) -> list[Quote]:
+def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], marks: IntervalIndex,
+                   verbs: ReportingVerbs, bounds: list[tuple[int, int]]) -> list[Quote]:
     quotes: list[Quote] = []
     previous: Quote | None = None
     for span in spans:
-        content = doc.text[span.start : span.end]
-        cue, subject = _find_cue(doc, span, sent_of, spans, verbs)
+        content = doc_text(doc)[span.start : span.end]
+        cue, subject = _find_cue(doc, span, sent_of, marks, verbs, bounds)
         tok = doc.char_span(span.start, span.end, alignment_mode="expand")
         if cue is None and (len(content.split()) < _MIN_WORDS or not _has_verb(tok)):
             continue  # scare quotes, a nickname or a title, not speech
@@ -276,7 +279,7 @@ def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], verbs: 
             quote = _with_speaker(quote, cue, subject)
         elif label is not None:
             s_start, s_end, mark, how = label
-            quote = replace(quote, cue=mark, speaker_text=doc.text[s_start:s_end], speaker_start=s_start,
+            quote = replace(quote, cue=mark, speaker_text=doc_text(doc)[s_start:s_end], speaker_start=s_start,
                             speaker_end=s_end, evidence=how)
         elif previous is not None and previous.speaker_start >= 0 and 0 <= sentence_id - previous.sentence_id <= 1:
             quote = replace(
@@ -306,7 +309,7 @@ def _is_name(doc: Doc, start: int, end: int) -> bool:
 def _speaker_label(doc: Doc, span: QuoteSpan) -> tuple[int, int, str, str] | None:
     """A speaker named as a label: "From X: “...”", "X: “...”" at the start of a
     line, or "“...” — X" after the quote. Returns (start, end, mark, evidence)."""
-    text = doc.text
+    text = doc_text(doc)
     before = _LABEL_BEFORE.search(text, 0, max(span.start - 1, 0))
     if before and _is_name(doc, before.start(1), before.end(1)):
         return before.start(1), before.end(1), ":", "speaker label before the quote ('X:' or 'From X:')"
@@ -329,7 +332,7 @@ def _with_speaker(quote: Quote, cue: Token, subject: Token) -> Quote:
     else:
         how = f"speaker is the subject of the reporting verb {cue.text!r}"
     return replace(
-        quote, cue=cue.text, speaker_text=doc.text[s_start:s_end], speaker_start=s_start, speaker_end=s_end,
+        quote, cue=cue.text, speaker_text=doc_text(doc)[s_start:s_end], speaker_start=s_start, speaker_end=s_end,
         evidence=how if not quote.evidence else f"{quote.evidence}; {how}",
     )
 
@@ -355,10 +358,10 @@ def _outside(head: Token, removed: Token) -> tuple[int, int]:
     return lo, hi
 
 
-def _indirect_candidates(doc: Doc, spans: list[QuoteSpan], verbs: ReportingVerbs):
+def _indirect_candidates(doc: Doc, marks: IntervalIndex, verbs: ReportingVerbs):
     """(cue, subject or None, first token, last token, how) for each report outside quotation marks."""
     for verb in doc:
-        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in verbs or _inside(verb, spans):
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in verbs or _inside(verb, marks):
             continue
         lemma = verb.lemma_.lower()
         reported = [c for c in verb.children if verbs.reports(lemma, c.dep_)]
@@ -370,24 +373,24 @@ def _indirect_candidates(doc: Doc, spans: list[QuoteSpan], verbs: ReportingVerbs
             lo, hi = _outside(verb.head, verb)
             yield verb, _subject(verb), lo, hi, f"clause around the parenthetical {verb.text!r}"
     for tok in doc:
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and tok.nbor().lower_ == "to" and not _inside(tok, spans):
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and tok.nbor().lower_ == "to" and not _inside(tok, marks):
             sources = [c for c in tok.nbor().children if c.dep_ == "pobj"]
             if sources and tok.head.i != tok.i:
                 lo, hi = _outside(tok.head, tok)
                 yield tok, sources[0], lo, hi, "'according to'"
 
 
-def _indirect_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], verbs: ReportingVerbs) -> list[Quote]:
+def _indirect_quotes(doc: Doc, sent_of: list[int], marks: IntervalIndex, verbs: ReportingVerbs) -> list[Quote]:
     quotes = []
-    for cue, subject, lo, hi, how in _indirect_candidates(doc, spans, verbs):
+    for cue, subject, lo, hi, how in _indirect_candidates(doc, marks, verbs):
         start, end = _content_bounds(doc, lo, hi)
-        if end - start < 2 or len(doc.text[start:end].split()) < 2:
+        if end - start < 2 or len(doc_text(doc)[start:end].split()) < 2:
             continue
-        quoted = sum(min(end, s.end) - max(start, s.start) for s in spans if s.start < end and start < s.end)
+        quoted = sum(min(end, s.end) - max(start, s.start) for s in marks.overlapping(start, end))
         if quoted > 0.5 * (end - start):
             continue  # a direct quote already stands for it
         quote = Quote(
-            article_id="", quote_id=-1, start=start, end=end, text=doc.text[start:end], kind="indirect",
+            article_id="", quote_id=-1, start=start, end=end, text=doc_text(doc)[start:end], kind="indirect",
             sentence_id=sent_of[lo], confidence=0.75, cue=cue.text, evidence=how,
         )
         if subject is not None:
@@ -429,21 +432,23 @@ def extract_quotes(
     """
     verbs = reporting_verbs or load_reporting_verbs()
     sent_of = sentence_ids(doc)
-    spans = quote_spans(doc.text)
-    found = _direct_quotes(doc, sent_of, spans, verbs) + _indirect_quotes(doc, sent_of, spans, verbs)
+    spans = quote_spans(doc_text(doc))
+    marks = IntervalIndex((s.start, s.end, s) for s in spans)
+    bounds = sentence_token_bounds(sent_of)
+    found = _direct_quotes(doc, sent_of, spans, marks, verbs, bounds) + _indirect_quotes(doc, sent_of, marks, verbs)
     found.sort(key=lambda q: (q.start, q.end))
     numbered = [replace(q, article_id=article_id, quote_id=i) for i, q in enumerate(found)]
     return _attach(numbered, mentions)
 
 
 def _attach(quotes: list[Quote], mentions: Iterable[Mention]) -> list[Quote]:
-    mentions = [m for m in mentions if m.actor]
+    index = IntervalIndex((m.start, m.end, m) for m in mentions if m.actor)
     out = []
     for q in quotes:
         if q.speaker_start < 0:
             out.append(q)
             continue
-        hits = [m for m in mentions if m.start < q.speaker_end and q.speaker_start < m.end]
+        hits = index.overlapping(q.speaker_start, q.speaker_end)
         if hits:
             best = max(hits, key=lambda m: (m.confidence, m.end - m.start))
             q = replace(q, speaker=best.canonical or best.text, speaker_actor=best.actor)

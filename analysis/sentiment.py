@@ -45,6 +45,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .errors import AnalysisError
 from .nlp import sentence_ids
+from .spans import IntervalIndex
 from .types import OTHER_ACTOR, SENTIMENT_LABELS, Mention, MentionSentiment, Quote
 
 __all__ = [
@@ -57,6 +58,9 @@ __all__ = [
     "score_sentiment",
     "judge_target",
     "summarize_sentiment",
+    "summarize_counts",
+    "count_groups_into",
+    "SUMMARY_COLUMNS",
     "LexiconPredictor",
     "target_predictor",
 ]
@@ -296,10 +300,10 @@ def _model_judgments(targets: list[tuple[str, tuple[int, int]]], *, explain: boo
 # --------------------------------------------------------------------------- per mention
 
 
-def _voice(mention: Mention, quotes: list[Quote]) -> tuple[str, str, int]:
-    for q in quotes:
-        if q.start <= mention.start < q.end:
-            return (q.speaker or "unknown speaker"), q.speaker_actor or "", q.quote_id
+def _voice(mention: Mention, quotes: IntervalIndex) -> tuple[str, str, int]:
+    """Whose words the mention is in: the first quote holding it, else the author's."""
+    for q in quotes.containing(mention.start):
+        return (q.speaker or "unknown speaker"), q.speaker_actor or "", q.quote_id
     return "author", "", -1
 
 
@@ -338,7 +342,7 @@ def score_sentiment(
     list of MentionSentiment
     """
     name = _check_backend(backend)
-    quotes = list(quotes)
+    quotes = IntervalIndex((q.start, q.end, q) for q in quotes)
     sent_of = sentence_ids(doc)
     targets = [m for m in mentions if m.actor != OTHER_ACTOR]
     spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in targets]
@@ -417,18 +421,48 @@ class LexiconPredictor:
 
 # --------------------------------------------------------------------------- aggregation
 
+SUMMARY_COLUMNS = ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
+                   "mean_score", "net_tone", "net_tone_low", "net_tone_high"]
 
-def _net_tone(labels: np.ndarray) -> float:
-    return float(((labels == "positive").sum() - (labels == "negative").sum()) / len(labels)) if len(labels) else 0.0
+
+def count_groups_into(counts: dict, rows: Iterable[dict]) -> dict:
+    """Add sentiment rows (dicts with ``article_id, actor, voice, voice_actor,
+    label, score``) to ``counts``: (article_id, actor, voice, voice_actor) ->
+    [negative, neutral, positive, score sum], for each article and for the
+    corpus, for all voices together and for each voice. Returns ``counts``."""
+    for row in rows:
+        voice_actor = row.get("voice_actor") if isinstance(row.get("voice_actor"), str) else ""
+        for article_id in (row["article_id"], "(corpus)"):
+            for voice, vactor in (("all", ""), (row["voice"], voice_actor)):
+                entry = counts.setdefault((article_id, row["actor"], voice, vactor), [0, 0, 0, 0.0])
+                entry[SENTIMENT_LABELS.index(row["label"])] += 1
+                entry[3] += float(row["score"])
+    return counts
 
 
-def _bootstrap(labels: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[float, float]:
-    if len(labels) == 0:
-        return (float("nan"), float("nan"))
-    signs = (labels == "positive").astype(float) - (labels == "negative").astype(float)
-    draws = rng.integers(0, len(signs), size=(n_boot, len(signs)))
-    tones = signs[draws].mean(axis=1)
-    return float(np.percentile(tones, 2.5)), float(np.percentile(tones, 97.5))
+def summarize_counts(counts: dict, *, rng: np.random.Generator, n_boot: int = 1000) -> pd.DataFrame:
+    """The summary table from label counts per group (see :func:`summarize_sentiment`).
+
+    The bootstrap resamples the group's mentions: with counts only, a resample
+    is a multinomial draw of n labels with the observed shares, the same
+    distribution as drawing mentions with replacement. Groups are visited in
+    sorted order, so a seed gives the same intervals however the counts were
+    gathered (in memory or streamed from a batch run).
+    """
+    rows = []
+    for key in sorted(counts):
+        negative, neutral, positive, total = counts[key]
+        n = negative + neutral + positive
+        shares = np.array([negative, neutral, positive], dtype=float) / n
+        draws = rng.multinomial(n, shares, size=n_boot)
+        tones = (draws[:, 2] - draws[:, 0]) / n
+        rows.append([*key, n, negative, neutral, positive, round(total / n, 4), round((positive - negative) / n, 4),
+                     round(float(np.percentile(tones, 2.5)), 4), round(float(np.percentile(tones, 97.5)), 4)])
+    table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    rank = table.voice.map(lambda v: {"all": 0, "author": 1}.get(v, 2))
+    corpus = table.article_id == "(corpus)"
+    return table.assign(_c=corpus, _r=rank).sort_values(["_c", "article_id", "actor", "_r", "voice"]).drop(
+        columns=["_c", "_r"]).reset_index(drop=True)
 
 
 def summarize_sentiment(sentiment: pd.DataFrame, *, by: str = "speaker", n_boot: int = 1000,
@@ -455,37 +489,16 @@ def summarize_sentiment(sentiment: pd.DataFrame, *, by: str = "speaker", n_boot:
         ``negative``, ``neutral``, ``positive``, ``mean_score``, ``net_tone``,
         ``net_tone_low``, ``net_tone_high``.
     """
-    columns = ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
-               "mean_score", "net_tone", "net_tone_low", "net_tone_high"]
-    if sentiment.empty:
-        return pd.DataFrame(columns=columns)
     if by not in ("speaker", "actor"):
         raise AnalysisError(f"by={by!r}; valid: 'speaker', 'actor'", source="summarize_sentiment")
-    rng = np.random.default_rng(seed)
+    if sentiment.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
     data = sentiment.assign(voice_actor=sentiment.voice_actor.fillna(""))
     if by == "actor":
         quoted = data.voice != "author"
         data.loc[quoted, "voice"] = "quoted: " + data.loc[quoted, "voice_actor"].replace("", "unknown")
-    groups = []
-    for scope in ("article", "corpus"):
-        scoped = data if scope == "article" else data.assign(article_id="(corpus)")
-        groups.append(scoped.assign(voice="all", voice_actor=""))
-        groups.append(scoped)
-    rows = []
-    for (article_id, actor, voice, voice_actor), rows_ in pd.concat(groups).groupby(
-            ["article_id", "actor", "voice", "voice_actor"], sort=True):
-        labels = rows_.label.to_numpy()
-        low, high = _bootstrap(labels, n_boot, rng)
-        counts = {label: int((labels == label).sum()) for label in SENTIMENT_LABELS}
-        rows.append([article_id, actor, voice, voice_actor, len(labels), counts["negative"], counts["neutral"],
-                     counts["positive"], round(float(rows_.score.mean()), 4), round(_net_tone(labels), 4),
-                     round(low, 4), round(high, 4)])
-    table = pd.DataFrame(rows, columns=columns)
-    order = {"all": 0, "author": 1}
-    table["_order"] = table.voice.map(lambda v: order.get(v, 2))
-    table["_corpus"] = table.article_id == "(corpus)"
-    return table.sort_values(["_corpus", "article_id", "actor", "_order", "voice"]).drop(
-        columns=["_order", "_corpus"]).reset_index(drop=True)
+    counts = count_groups_into({}, data.to_dict("records"))
+    return summarize_counts(counts, rng=np.random.default_rng(seed), n_boot=n_boot)
 
 
 def target_predictor(backend: str | None = None, *, lexicon: Lexicon | None = None):
