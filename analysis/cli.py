@@ -40,8 +40,8 @@ from .corpus import load_corpus
 from .errors import AnalysisError
 from .evaluate import (
     document_label,
+    evaluate_newsmtsc,
     load_gold_mentions,
-    read_newsmtsc,
     read_persent,
     read_polnear,
     score_attributions,
@@ -148,15 +148,13 @@ def _print_polarity(title: str, scores: dict, as_json: bool) -> None:
 
 def _evaluate_newsmtsc(args) -> int:
     path = _data_file(args, "../shared/data/newsmtsc/dev_rw.jsonl")
-    sentences, spans, gold = read_newsmtsc(path)
     backend = args.backend or default_backend()
     predictor = target_predictor(backend, lexicon=load_lexicon(args.lexicon) if args.lexicon else None)
     start = time.perf_counter()
-    probs = predictor.predict(sentences, spans)
+    scores = evaluate_newsmtsc(predictor, path, n_boot=1000)
     seconds = time.perf_counter() - start
-    scores = score_polarity(gold, [SENTIMENT_LABELS[i] for i in probs.argmax(axis=1)])
-    scores.update(backend=backend, targets_per_second=round(len(gold) / seconds, 1) if seconds else None)
-    _print_polarity(f"Target sentiment against {path} ({len(gold)} targets, backend {backend!r}, "
+    scores.update(backend=backend, targets_per_second=round(scores["n"] / seconds, 1) if seconds else None)
+    _print_polarity(f"Target sentiment against {path} ({scores['n']} targets, backend {backend!r}, "
                     f"{scores['targets_per_second']} targets/s)", scores, args.json)
     return 0
 

@@ -47,6 +47,7 @@ __all__ = [
     "score_attributions",
     "score_polarity",
     "read_newsmtsc",
+    "evaluate_newsmtsc",
     "read_persent",
     "document_label",
     "GOLD_COLUMNS",
@@ -349,6 +350,8 @@ def score_polarity(gold, predicted, *, n_boot: int = 1000, seed: int = 0) -> dic
     gold = np.array([index[g] for g in gold], dtype=int)
     pred = np.array([index[p] for p in predicted], dtype=int)
     scores = _polarity_scores(gold, pred)
+    if n_boot <= 0 or not len(gold):
+        return scores
     rng = np.random.default_rng(seed)
     draws = [_polarity_scores(gold[i], pred[i]) for i in rng.integers(0, len(gold), (n_boot, len(gold)))]
     for key in ("f1_macro", "accuracy", "f1_pn"):
@@ -383,6 +386,43 @@ def read_newsmtsc(path: str | Path) -> tuple[list[str], list[tuple[int, int]], l
             except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
                 raise CorpusError(f"not a NewsMTSC record ({exc})", source=str(path), line=number) from None
     return sentences, spans, labels
+
+
+def evaluate_newsmtsc(model, path: str | Path, *, batch_size: int = 64, n_boot: int = 0, seed: int = 0) -> dict:
+    """Score a target-sentiment predictor on a NewsMTSC JSONL file.
+
+    Parameters
+    ----------
+    model
+        Anything with ``predict(sentences, spans, *, batch_size)`` returning an
+        ``(n, 3)`` array in negative, neutral, positive order: the shipped
+        :class:`~analysis.sentiment_model.TargetSentimentModel`, the
+        :class:`~analysis.sentiment.LexiconPredictor`, a model in training.
+    path
+        A NewsMTSC file (``dev_rw.jsonl``, ``dev_mt.jsonl``, ...).
+    n_boot, seed
+        Bootstrap resamples for 95% intervals (0: none).
+
+    Returns
+    -------
+    dict
+        As :func:`score_polarity`: ``f1_macro, accuracy, f1_pn, n, confusion``.
+
+    >>> class AlwaysNeutral:
+    ...     def predict(self, sentences, spans, *, batch_size=64):
+    ...         return np.tile([0.0, 1.0, 0.0], (len(sentences), 1))
+    >>> import tempfile, json, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "tiny.jsonl"
+    >>> _ = f.write_text(json.dumps({"sentence_normalized": "Ann won.", "targets": [
+    ...     {"from": 0, "to": 3, "mention": "Ann", "polarity": 6.0}]}) + "\\n")
+    >>> scores = evaluate_newsmtsc(AlwaysNeutral(), f)
+    >>> scores["accuracy"], scores["n"], scores["confusion"][2]
+    (0.0, 1, [0, 1, 0])
+    """
+    sentences, spans, gold = read_newsmtsc(path)
+    probs = np.asarray(model.predict(sentences, spans, batch_size=batch_size))
+    predicted = [SENTIMENT_LABELS[i] for i in probs.argmax(axis=1)] if len(gold) else []
+    return score_polarity(gold, predicted, n_boot=n_boot, seed=seed)
 
 
 def read_persent(path: str | Path) -> list[tuple]:

@@ -18,8 +18,9 @@ def _key(requirement: str) -> tuple[str, str]:
 def _pyproject() -> set[tuple[str, str]]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = list(project["dependencies"])
-    for extra in project.get("optional-dependencies", {}).values():
-        reqs += extra
+    for name, extra in project.get("optional-dependencies", {}).items():
+        if name != "train":  # retraining needs torch: documented, not part of the environment
+            reqs += extra
     return {_key(r) for r in reqs}
 
 

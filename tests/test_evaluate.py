@@ -142,3 +142,50 @@ def test_polnear_dev_scores():
     assert scores["content_overlap_precision"] >= 0.93
     assert scores["content_overlap_f1"] >= 0.70
     assert scores["source_accuracy"] >= 0.80
+
+
+# ------------------------------------------------------------ sentiment benchmarks (formats written for the test)
+
+
+def test_evaluate_newsmtsc_command_prints_json_last(tmp_path, capsys):
+    import json
+
+    from analysis.cli import main
+
+    rows = [{"sentence_normalized": "Voters praised Ann Kerr for her courage.",
+             "targets": [{"from": 15, "to": 23, "mention": "Ann Kerr", "polarity": 6.0}]},
+            {"sentence_normalized": "The court convicted Bo Lind of fraud.",
+             "targets": [{"from": 20, "to": 27, "mention": "Bo Lind", "polarity": 2.0}]}]
+    path = tmp_path / "mini.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert main(["evaluate", "newsmtsc", str(path), "--backend", "lexicon", "--quiet"]) == 0
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"f1_macro", "accuracy", "f1_pn", "n"} <= set(last) and last["n"] == 2
+    assert last["backend"] == "lexicon"
+
+
+def test_newsmtsc_span_mismatch_names_the_line(tmp_path):
+    from analysis.evaluate import read_newsmtsc
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"sentence_normalized": "Ann spoke.", "targets": [{"from": 0, "to": 2, "mention": "Ann", '
+                    '"polarity": 4.0}]}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad.jsonl, line 1: not a NewsMTSC record"):
+        read_newsmtsc(path)
+
+
+def test_evaluate_persent_command(tmp_path, capsys):
+    import json
+
+    from analysis.cli import main
+
+    frame = pd.DataFrame({
+        "DOCUMENT_INDEX": ["1", "2"], "TITLE": ["a", "b"], "TARGET_ENTITY": ["Ann Kerr", "Bo Lind"],
+        "DOCUMENT": ["Ann Kerr was praised as a brave and honest hero.", "Bo Lind was convicted of fraud and lies."],
+        "MASKED_DOCUMENT": ["", ""], "TRUE_SENTIMENT": ["Positive", "Negative"],
+    })
+    path = tmp_path / "mini.csv"
+    frame.to_csv(path, index=False)
+    assert main(["evaluate", "persent", str(path), "--backend", "lexicon", "--quiet", "--no-cache"]) == 0
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert last["n"] == 2 and last["documents_with_target_found"] == 2 and last["accuracy"] == 1.0

@@ -1,0 +1,205 @@
+"""The shipped target-sentiment model: behaviour on invented sentences, errors, dev scores."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.evaluate import evaluate_newsmtsc
+from analysis.sentiment_model import DEFAULT_MODEL_DIR, LABELS, load_sentiment_model
+
+NEWSMTSC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "newsmtsc"
+NEG, NEU, POS = (LABELS.index(label) for label in ("negative", "neutral", "positive"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_sentiment_model()
+
+
+def span_of(sentence: str, target: str) -> tuple[int, int]:
+    start = sentence.index(target)
+    return start, start + len(target)
+
+
+# Sentences written for these tests: one target praised, one condemned, in the same sentence.
+TWO_TARGETS = [
+    (
+        "Voters praised Senator Alma Reyes for her honesty, but they condemned Governor Piet Kroll for lying.",
+        "Senator Alma Reyes",
+        "Governor Piet Kroll",
+    ),
+    (
+        "Governor Piet Kroll was denounced as a corrupt liar, while Senator Alma Reyes was hailed as a hero.",
+        "Senator Alma Reyes",
+        "Governor Piet Kroll",
+    ),
+    (
+        "The mayor thanked the Harbour Union for its generous help and blamed the Delta Party for the chaos.",
+        "the Harbour Union",
+        "the Delta Party",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "praised", "condemned"), TWO_TARGETS)
+def test_praised_target_is_more_positive_than_condemned_one(model, sentence, praised, condemned):
+    probs = model.predict([sentence, sentence], [span_of(sentence, praised), span_of(sentence, condemned)])
+    assert probs[0, POS] > probs[1, POS]
+    assert probs[1, NEG] > probs[0, NEG]
+    assert LABELS[int(probs[1].argmax())] == "negative"
+
+
+def test_neutral_report_is_neutral(model):
+    sentence = "Minister Lena Okafor will travel to Lisbon on Tuesday for the annual trade meeting."
+    probs = model.predict([sentence], [span_of(sentence, "Minister Lena Okafor")])
+    assert LABELS[int(probs[0].argmax())] == "neutral"
+
+
+def test_probabilities_are_rows_that_sum_to_one(model):
+    sentence = TWO_TARGETS[0][0]
+    probs = model.predict([sentence] * 2, [span_of(sentence, TWO_TARGETS[0][1]), span_of(sentence, "they")])
+    assert probs.shape == (2, 3)
+    assert probs.dtype == np.float32
+    assert np.all(probs >= 0) and np.all(probs <= 1)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_no_targets_gives_an_empty_array(model):
+    assert model.predict([], []).shape == (0, 3)
+
+
+def test_predictions_are_deterministic_and_keep_input_order(model):
+    sentences = [s for s, _, _ in TWO_TARGETS for _ in range(2)]
+    spans = [span_of(s, t) for s, p, c in TWO_TARGETS for t in (p, c)]
+    first = model.predict(sentences, spans, batch_size=4)
+    assert np.array_equal(first, model.predict(sentences, spans, batch_size=4))
+    # Sorting by length inside predict must not shuffle the rows, and a
+    # target's scores must not depend on the other targets in its batch.
+    backwards = model.predict(sentences[::-1], spans[::-1], batch_size=4)[::-1]
+    np.testing.assert_allclose(first, backwards, atol=1e-4)
+    one_by_one = np.vstack([model.predict([s], [sp]) for s, sp in zip(sentences, spans)])
+    np.testing.assert_allclose(first, one_by_one, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("span", "message"),
+    [
+        ((5, 2), r"span \(5, 2\) is out of range for a sentence of length 22"),
+        ((-1, 4), r"span \(-1, 4\) is out of range for a sentence of length 22"),
+        ((0, 99), r"span \(0, 99\) is out of range for a sentence of length 22"),
+        ((3, 3), r"span \(3, 3\) is out of range"),
+        ((9, 10), r"span \(9, 10\) covers only whitespace .* length 22"),
+        ((1,), r"span \(1,\) must be a \(start, end\) pair .* length 22"),
+    ],
+)
+def test_bad_spans_raise_a_clear_value_error(model, span, message):
+    with pytest.raises(ValueError, match=message):
+        model.predict(["Anna Berg won the race"], [span])
+
+
+def test_bad_span_in_a_batch_is_named_by_position(model):
+    sentence = "Anna Berg won the race"
+    with pytest.raises(ValueError, match=r"spans\[1\] \(0, 50\) is out of range for a sentence of length 22"):
+        model.predict([sentence, sentence], [(0, 9), (0, 50)])
+
+
+def test_lists_of_different_length_are_refused(model):
+    with pytest.raises(ValueError, match="2 sentences but 1 spans"):
+        model.predict(["Anna Berg won.", "Anna Berg lost."], [(0, 9)])
+
+
+def test_explain_gives_words_from_outside_the_target(model):
+    sentence = "Voters condemned Mayor Tomas Brandt for the shameful corruption scandal."
+    start, end = span_of(sentence, "Mayor Tomas Brandt")
+    evidence = model.explain(sentence, (start, end), top_k=3)
+    assert 1 <= len(evidence) <= 3
+    target_words = set(sentence[start:end].split())
+    for word, change in evidence:
+        assert word in sentence and word not in target_words
+        assert isinstance(change, float)
+    changes = [abs(c) for _, c in evidence]
+    assert changes == sorted(changes, reverse=True)
+    # The prediction is negative; a sentiment word, not "the" or "for", carries it.
+    assert {w for w, _ in evidence} & {"condemned", "shameful", "corruption", "scandal"}
+    assert evidence[0][1] > 0
+
+
+def test_explain_validates_the_span(model):
+    with pytest.raises(ValueError, match="length 9"):
+        model.explain("Ann lost.", (4, 20))
+
+
+def test_loading_is_cached(model):
+    assert load_sentiment_model() is model
+
+
+def test_missing_files_are_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_sentiment_model(tmp_path / "nowhere")
+    for name in ("tokenizer.json", "config.json"):
+        shutil.copy(DEFAULT_MODEL_DIR / name, tmp_path / name)
+    with pytest.raises(FileNotFoundError, match=r"lacks model\.onnx"):
+        load_sentiment_model(tmp_path)
+
+
+def test_shipped_config_matches_the_model():
+    config = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text(encoding="utf-8"))
+    assert tuple(config["labels"]) == LABELS
+    assert (DEFAULT_MODEL_DIR / "model.onnx").stat().st_size <= 30 * 2**20
+    assert not list(DEFAULT_MODEL_DIR.glob("*.pkl")) and not list(DEFAULT_MODEL_DIR.glob("*.pickle"))
+
+
+def test_importing_training_and_the_model_module_loads_no_heavy_package():
+    # spaCy's thinc may import torch where torch is installed, so compare
+    # the modules loaded before and after importing our two modules.
+    code = (
+        "import sys, analysis; before = set(sys.modules); "
+        "import analysis.training, analysis.sentiment_model; "
+        "new = {m.split('.')[0] for m in set(sys.modules) - before}; "
+        "print(sorted(new & {'torch', 'transformers', 'onnxruntime', 'onnx', 'tokenizers'}))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_evaluate_newsmtsc_counts_a_hand_made_file(tmp_path):
+    class AlwaysNegative:
+        def predict(self, sentences, spans, *, batch_size=64):
+            return np.tile([1.0, 0.0, 0.0], (len(sentences), 1))
+
+    records = [
+        {
+            "sentence_normalized": "Ann won and Bob lost.",
+            "targets": [
+                {"from": 0, "to": 3, "mention": "Ann", "polarity": 6.0},
+                {"from": 12, "to": 15, "mention": "Bob", "polarity": 2.0},
+            ],
+        },
+        {"sentence_normalized": "Cy spoke.", "targets": [{"from": 0, "to": 2, "mention": "Cy", "polarity": 4.0}]},
+    ]
+    path = tmp_path / "mini.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    scores = evaluate_newsmtsc(AlwaysNegative(), path)
+    assert scores["n"] == 3
+    assert scores["accuracy"] == pytest.approx(1 / 3)
+    assert scores["confusion"] == [[1, 0, 0], [1, 0, 0], [1, 0, 0]]
+    assert scores["f1_macro"] == pytest.approx((0.5 + 0 + 0) / 3)
+    assert scores["f1_pn"] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("split", ["dev_rw", "dev_mt"])
+def test_newsmtsc_dev_macro_f1(model, split):
+    path = NEWSMTSC / f"{split}.jsonl"
+    if not path.is_file():
+        pytest.skip(f"NewsMTSC development data not found at {path}")
+    scores = evaluate_newsmtsc(model, path)
+    assert scores["n"] > 300
+    assert scores["f1_macro"] >= 0.75, scores
