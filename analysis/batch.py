@@ -46,6 +46,7 @@ from .corpus import scan_corpus
 from .errors import AnalysisError
 from .sentiment import count_groups_into as _count_into
 from .sentiment import default_backend, summarize_counts
+from .stance import count_stance_into, summarize_stance, write_network
 from .types import ActorRegistry, Article, ArticleError
 
 __all__ = ["run_corpus", "RunSettings", "ENGINES", "ROW_TABLES"]
@@ -53,7 +54,7 @@ __all__ = ["run_corpus", "RunSettings", "ENGINES", "ROW_TABLES"]
 ENGINES = ("local", "dask")
 #: Tables assembled row by row from the parts (``actor_summary`` is computed
 #: from counts and ``articles``/``errors`` are one row per input).
-ROW_TABLES = ("sentences", "mentions", "quotes", "sentiment")
+ROW_TABLES = ("sentences", "mentions", "quotes", "sentiment", "stance", "descriptors", "roles")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
     return {
         "article": _article_row(done),
         "sentences": _rows(done.sentences), "mentions": _rows(done.mentions), "quotes": _rows(done.quotes),
-        "sentiment": _rows(done.sentiment),
+        "sentiment": _rows(done.sentiment), "stance": _rows(done.stance),
+        "descriptors": _rows(done.descriptors), "roles": _rows(done.roles),
     }
 
 
@@ -177,6 +179,10 @@ class _DaskEngine:
             self.cluster.close()
 
 
+#: Tables computed at the end from counts, not written row by row.
+_COMPUTED = ("actor_summary", "stance_summary")
+
+
 def _columns():
     from .pipeline import TABLE_COLUMNS
 
@@ -189,7 +195,7 @@ class _TableWriter:
     def __init__(self, out: Path):
         self.handles, self.writers = {}, {}
         for name, columns in _columns().items():
-            if name == "actor_summary":
+            if name in _COMPUTED:
                 continue
             handle = (out / f"{name}.csv").open("w", encoding="utf-8", newline="")
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
@@ -294,17 +300,18 @@ def run_corpus(
     finally:
         runner.close()
         bar.close()
-    summary = _assemble(out, order)
+    summary = _assemble(out, order, registry)
     summary.update(articles=len(order), resumed=resumed, seconds=round(time.perf_counter() - started, 3))
     return summary
 
 
-def _assemble(out: Path, order: list[tuple[str, str]]) -> dict:
+def _assemble(out: Path, order: list[tuple[str, str]], registry: ActorRegistry) -> dict:
     """Write the tables from the parts, in input order, row by row."""
     from .pipeline import _error_row
 
     writer = _TableWriter(out)
     counts: dict = {}
+    stance_counts: dict = {}
     analysed = errors = 0
     try:
         for kind, value in order:
@@ -321,9 +328,11 @@ def _assemble(out: Path, order: list[tuple[str, str]]) -> dict:
             for name in ROW_TABLES:
                 writer.write(name, part[name])
             _count_into(counts, part["sentiment"])
+            count_stance_into(stance_counts, part["stance"])
             analysed += 1
     finally:
         writer.close()
-    summary = summarize_counts(counts, rng=np.random.default_rng(0))
-    summary.to_csv(out / "actor_summary.csv", index=False, lineterminator="\n")
+    summarize_counts(counts, rng=np.random.default_rng(0)).to_csv(out / "actor_summary.csv", index=False,
+                                                                   lineterminator="\n")
+    write_network(summarize_stance(stance_counts), out, registry)
     return {"analysed": analysed, "errors": errors}

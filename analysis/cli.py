@@ -225,7 +225,7 @@ def _run(args) -> int:
         explain=not args.no_explain, lexicon_file=args.lexicon, progress=not args.quiet,
     )
     out = Path(args.out)
-    written = [out / f"{name}.csv" for name in TABLE_COLUMNS]
+    written = [out / f"{name}.csv" for name in TABLE_COLUMNS] + [out / "stance_matrix.csv", out / "stance.graphml"]
     if args.figures:
         written += _figures(out, Path(args.figures), registry)
     if not args.quiet:

@@ -2,7 +2,8 @@
 
 parse -> mentions by name -> quotes (speaker spans) -> pronouns,
 descriptions and quoted first persons -> quote speakers' actors -> sentiment
-toward every actor mention, in its voice.
+toward every actor mention, in its voice -> stance between actors ->
+descriptors and roles of each actor.
 
 Stages only meet here, through the records of :mod:`analysis.types`; each
 can be called (and tested, or replaced) on its own.
@@ -29,8 +30,21 @@ from .errors import AnalysisError
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, sentence_records
 from .quotes import attach_speakers, extract_quotes
+from .roles import assign_roles, find_descriptors
 from .sentiment import Lexicon, default_backend, score_sentiment, summarize_sentiment
-from .types import ActorRegistry, Article, ArticleError, Mention, MentionSentiment, Quote, Sentence
+from .stance import count_stance_into, find_stance, summarize_stance, write_network
+from .types import (
+    ActorRegistry,
+    ActorRole,
+    Article,
+    ArticleError,
+    Descriptor,
+    Mention,
+    MentionSentiment,
+    Quote,
+    Sentence,
+    StanceEdge,
+)
 
 __all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS"]
 
@@ -45,8 +59,15 @@ TABLE_COLUMNS = {
                "speaker_actor", "confidence", "sentence_id", "speaker_start", "speaker_end", "evidence"],
     "sentiment": ["article_id", "sentence_id", "start", "end", "actor", "label", "score", "confidence", "voice",
                   "method", "evidence", "text", "voice_actor", "quote_id"],
+    "stance": ["article_id", "source_actor", "target_actor", "stance", "cue", "sentence_id", "evidence", "confidence",
+               "source_name", "target_name", "basis", "quote_id"],
+    "descriptors": ["article_id", "actor", "sentence_id", "start", "end", "text", "kind", "mention_text", "evidence",
+                    "confidence"],
+    "roles": ["article_id", "actor", "main_role", "fine_role", "confidence", "scores", "evidence"],
     "actor_summary": ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
                       "mean_score", "net_tone", "net_tone_low", "net_tone_high"],
+    "stance_summary": ["article_id", "source", "target", "source_actor", "target_actor", "favor", "against",
+                       "neutral", "n", "net", "stance", "evidence"],
     "errors": ["article_id", "source", "stage", "message"],
 }
 
@@ -60,6 +81,9 @@ class ArticleAnalysis:
     mentions: tuple[Mention, ...]
     quotes: tuple[Quote, ...]
     sentiment: tuple[MentionSentiment, ...] = ()
+    stance: tuple[StanceEdge, ...] = ()
+    descriptors: tuple[Descriptor, ...] = ()
+    roles: tuple[ActorRole, ...] = ()
 
 
 def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_backend: str | None = None,
@@ -88,8 +112,11 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
     quotes = attach_speakers(quotes, mentions)
     judged = score_sentiment(doc, mentions, quotes, backend=sentiment_backend, article_id=article.id,
                              explain=explain, lexicon=lexicon)
+    edges = find_stance(doc, mentions, quotes, judged, article_id=article.id)
+    descriptors = find_descriptors(doc, mentions, article.id)
+    roles = assign_roles(doc, mentions, descriptors, judged, article_id=article.id)
     return ArticleAnalysis(article, tuple(sentence_records(doc, article.id)), tuple(mentions), tuple(quotes),
-                           tuple(judged))
+                           tuple(judged), tuple(edges), tuple(descriptors), tuple(roles))
 
 
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
@@ -106,7 +133,11 @@ class Analysis:
     mentions: pd.DataFrame
     quotes: pd.DataFrame
     sentiment: pd.DataFrame
+    stance: pd.DataFrame
+    descriptors: pd.DataFrame
+    roles: pd.DataFrame
     actor_summary: pd.DataFrame
+    stance_summary: pd.DataFrame
     errors: pd.DataFrame
     registry: ActorRegistry
     per_article: list[ArticleAnalysis] = field(default_factory=list, repr=False)
@@ -132,6 +163,7 @@ class Analysis:
             path = out / f"{name}.csv"
             frame.to_csv(path, index=False, lineterminator="\n")
             written.append(path)
+        written += write_network(self.stance_summary, out, self.registry)[1:]
         return written
 
 
@@ -199,13 +231,19 @@ def analyze(
         except (AnalysisError, ValueError, KeyError, IndexError) as exc:
             errors.append(ArticleError(item.source, f"{type(exc).__name__}: {exc}", item.id, "analyse"))
     sentiment = _frame((j for a in done for j in a.sentiment), TABLE_COLUMNS["sentiment"])
+    stance = _frame((e for a in done for e in a.stance), TABLE_COLUMNS["stance"])
     return Analysis(
         articles=pd.DataFrame([_article_row(a) for a in done], columns=TABLE_COLUMNS["articles"]),
         sentences=_frame((s for a in done for s in a.sentences), TABLE_COLUMNS["sentences"]),
         mentions=_frame((m for a in done for m in a.mentions), TABLE_COLUMNS["mentions"]),
         quotes=_frame((q for a in done for q in a.quotes), TABLE_COLUMNS["quotes"]),
         sentiment=sentiment,
+        stance=stance,
+        descriptors=_frame((d for a in done for d in a.descriptors), TABLE_COLUMNS["descriptors"]),
+        roles=_frame((r for a in done for r in a.roles), TABLE_COLUMNS["roles"]),
         actor_summary=summarize_sentiment(sentiment)[TABLE_COLUMNS["actor_summary"]],
+        stance_summary=summarize_stance(count_stance_into({}, stance.to_dict("records")))[
+            TABLE_COLUMNS["stance_summary"]],
         errors=pd.DataFrame([_error_row(e) for e in errors], columns=TABLE_COLUMNS["errors"]),
         registry=registry,
         per_article=done,

@@ -38,6 +38,8 @@ __all__ = [
     "plot_speaker_shares",
     "plot_tone_heatmap",
     "plot_tone_by_voice",
+    "plot_stance_network",
+    "plot_stance_matrix",
     "save_figure",
     "RESOLVED_METHODS",
 ]
@@ -305,6 +307,66 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = "(corpus)", r
     ax.set_xlabel("net tone: (positive - negative) / mentions, with 95% bootstrap interval")
     ax.legend(title="voice", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
     ax.set_title(title or "Who portrays whom how: the author and the quoted voices", loc="left")
+    fig.tight_layout()
+    return fig
+
+
+_STANCE_COLOURS = {"favor": "#1a9641", "against": "#d7191c", "neutral": "#999999"}
+
+
+def plot_stance_network(graph, *, title: str | None = None, ax=None):
+    """The stance network: arrows from source to target, green for favor, red
+    for against, grey for neutral, width by the number of pieces of evidence.
+    Registry actors are large dark nodes; other entities small grey ones. The
+    layout is a circle in node order, so the figure is the same at every run."""
+    import networkx as nx
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 7))
+    else:
+        fig = ax.figure
+    nodes = sorted(graph.nodes, key=lambda n: (not graph.nodes[n].get("in_registry", False), n))
+    ordered = nx.DiGraph()
+    ordered.add_nodes_from(nodes)
+    pos = nx.circular_layout(ordered)
+    known = [n for n in nodes if graph.nodes[n].get("in_registry")]
+    others = [n for n in nodes if n not in known]
+    nx.draw_networkx_nodes(graph, pos, nodelist=known, node_color="#33415c", node_size=1500, ax=ax)
+    nx.draw_networkx_nodes(graph, pos, nodelist=others, node_color="#cccccc", node_size=600, ax=ax)
+    labels = {n: graph.nodes[n].get("label", n) for n in nodes}
+    box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#999999", "alpha": 0.9}
+    nx.draw_networkx_labels(graph, pos, labels={n: labels[n] for n in known}, font_size=9, font_weight="bold",
+                            bbox=box, ax=ax)
+    nx.draw_networkx_labels(graph, pos, labels={n: labels[n] for n in others}, font_size=8, bbox=box, ax=ax)
+    for stance, colour in _STANCE_COLOURS.items():
+        edges = [(u, v) for u, v, d in graph.edges(data=True) if d.get("stance") == stance]
+        widths = [1 + graph.edges[e].get("n", 1) for e in edges]
+        nx.draw_networkx_edges(graph, pos, edgelist=edges, edge_color=colour, width=widths, arrowsize=18,
+                               connectionstyle="arc3,rad=0.12", node_size=1500, ax=ax)
+    handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
+    ax.legend(handles=handles, title="stance (width: pieces of evidence)", loc="lower left", frameon=False,
+              fontsize="small")
+    ax.set_axis_off()
+    ax.set_title(title or "Who is for or against whom", loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None = None, title: str | None = None,
+                       ax=None):
+    """Source x target heatmap of net stance ((favor - against) / n), rows: who,
+    columns: toward whom; empty cells: no evidence."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.0 * max(len(matrix.columns), 1) + 3, 0.6 * max(len(matrix), 1) + 2))
+    else:
+        fig = ax.figure
+    names = {a: _label(a, registry) for a in matrix.index.union(matrix.columns)}
+    shown = matrix.rename(index=names, columns=names)
+    sns.heatmap(shown.astype(float), vmin=-1, vmax=1, center=0, cmap="RdYlGn", annot=True, fmt="+.2f",
+                linewidths=0.5, ax=ax, cbar_kws={"label": "net stance: (favor - against) / n"})
+    ax.set_xlabel("toward")
+    ax.set_ylabel("who")
+    ax.set_title(title or "Stance between actors (net, all evidence)", loc="left")
     fig.tight_layout()
     return fig
 

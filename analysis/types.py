@@ -31,6 +31,10 @@ __all__ = [
     "Quote",
     "Judgment",
     "MentionSentiment",
+    "StanceEdge",
+    "Descriptor",
+    "ActorRole",
+    "STANCES",
     "SENTIMENT_LABELS",
     "ACTOR_KINDS",
     "PRONOUN_TYPES",
@@ -56,6 +60,8 @@ MENTION_METHODS = (
 )
 #: Actor id given to entities the registry does not know.
 OTHER_ACTOR = "other"
+#: Labels of the stance stage.
+STANCES = ("favor", "against", "neutral")
 #: Labels of the sentiment stage, in the order models output them.
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
@@ -251,3 +257,57 @@ class MentionSentiment:
     evidence: str
     voice_actor: str = ""
     quote_id: int = -1
+
+
+@dataclass(frozen=True)
+class StanceEdge:
+    """One piece of evidence that an actor is for or against another (one row of ``stance.csv``).
+
+    ``basis`` is ``quote`` (what the source says about the target in its own
+    quoted words) or ``relation`` (the source acts on the target: "thanked",
+    "sanctioned", "a Putin ally"). Actors the registry does not know appear as
+    ``other`` with their name in ``source_name`` / ``target_name``.
+    """
+
+    article_id: str
+    source_actor: str
+    target_actor: str
+    stance: str
+    cue: str
+    sentence_id: int
+    evidence: str
+    confidence: float
+    source_name: str = ""
+    target_name: str = ""
+    basis: str = "relation"
+    quote_id: int = -1
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """How the text describes an actor (one row of ``descriptors.csv``): an
+    apposition, a predicate noun, a "dubbed ..." label or a title."""
+
+    article_id: str
+    actor: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    kind: str  # apposition | predicate | label | title | epithet
+    mention_text: str
+    evidence: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ActorRole:
+    """The role an article casts an actor in (one row of ``roles.csv``)."""
+
+    article_id: str
+    actor: str
+    main_role: str  # protagonist | antagonist | innocent | none
+    fine_role: str
+    confidence: float
+    scores: str
+    evidence: str

@@ -1,0 +1,107 @@
+"""Descriptors and roles: each descriptor form and each role rule, on short texts."""
+
+import pytest
+
+from analysis.actors import parse_actors
+from analysis.errors import AnalysisError
+from analysis.mentions import find_mentions
+from analysis.nlp import parse
+from analysis.roles import assign_roles, find_descriptors, load_roles
+from analysis.types import MentionSentiment
+
+REGISTRY = parse_actors("""
+actors:
+  vinter: {kind: person, pronoun: he, names: [Karl Vinter]}
+  ortiz: {kind: person, pronoun: she, names: [Ana Ortiz]}
+  dockers: {kind: group, pronoun: they, names: [Dockworkers Union], group_nouns: [the dockers]}
+""")
+
+
+def described(text):
+    doc = parse(text, cache_dir=False)
+    return [(d.actor, d.text, d.kind) for d in find_descriptors(doc, find_mentions(doc, REGISTRY), "t")]
+
+
+@pytest.mark.parametrize(
+    ("text", "descriptor"),
+    [
+        ("Karl Vinter, a ruthless former general, spoke.", ("vinter", "a ruthless former general", "apposition")),
+        ("Karl Vinter is a corrupt liar.", ("vinter", "a corrupt liar", "predicate")),
+        ("The dockers are real heroes.", ("dockers", "real heroes", "predicate")),
+        ("They fear Karl Vinter, often dubbed the iron mayor.", ("vinter", "the iron mayor", "label")),
+        ("Harbour Minister Karl Vinter resigned.", ("vinter", "Harbour Minister", "title")),
+    ],
+)
+def test_descriptor_forms(text, descriptor):
+    assert descriptor in described(text)
+
+
+def test_a_naming_verb_without_a_comma_is_not_a_label():
+    assert described("Ana Ortiz called the dockers to join the talks.") == []
+
+
+def test_quantifiers_are_not_titles():
+    assert described("Other dockers joined.") == []
+
+
+def roles_of(text, sentiment=()):
+    doc = parse(text, cache_dir=False)
+    mentions = find_mentions(doc, REGISTRY, "t")
+    return {r.actor: r for r in assign_roles(doc, mentions, find_descriptors(doc, mentions, "t"), sentiment)}
+
+
+def test_tyrant_from_descriptors_and_harm():
+    role = roles_of("Karl Vinter, a ruthless dictator, crushed the protests.")["vinter"]
+    assert (role.main_role, role.fine_role) == ("antagonist", "Tyrant")
+    assert "agent of harm" in role.evidence and "dictator" in role.evidence
+
+
+def test_protagonist_from_help_and_virtue():
+    role = roles_of("The dockers, brave heroes of the port, rescued the crew and protected the town.")["dockers"]
+    assert (role.main_role, role.fine_role) == ("protagonist", "Virtuous")
+
+
+def test_innocent_from_being_harmed():
+    role = roles_of("Police arrested Ana Ortiz. Guards attacked Ana Ortiz again, a victim of the purge.")["ortiz"]
+    assert role.main_role == "innocent" and role.fine_role == "Victim"
+
+
+def test_too_little_evidence_is_none():
+    role = roles_of("Ana Ortiz arrived on Monday.")["ortiz"]
+    assert (role.main_role, role.fine_role, role.confidence) == ("none", "", 0.0)
+
+
+def test_portrayal_counts_as_evidence():
+    negative = [MentionSentiment("t", 0, 0, 9, "Ana Ortiz", "ortiz", "negative", -0.8, 0.9, "author", "x", "e")] * 3
+    text = "Ana Ortiz arrived on Monday, a terrorist."
+    role = roles_of(text, negative)["ortiz"]
+    assert role.main_role == "antagonist" and "portrayed negatively" in role.evidence
+
+
+def test_changed_cue_file_changes_the_role(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("main_roles:\n  protagonist:\n    Guardian: [mayor]\n  antagonist: {}\n  innocent: {}\n"
+                    "harm: []\nhelp: []\n", encoding="utf-8")
+    doc = parse("Ana Ortiz, the mayor of the port, spoke. Ana Ortiz, a mayor again, spoke.", cache_dir=False)
+    mentions = find_mentions(doc, REGISTRY, "t")
+    role = assign_roles(doc, mentions, find_descriptors(doc, mentions), scheme=load_roles(path))[0]
+    assert (role.main_role, role.fine_role) == ("protagonist", "Guardian")
+
+
+def test_bad_role_file(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("main_roles:\n  hero: {Guardian: [a]}\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="unknown main role 'hero'"):
+        load_roles(path)
+
+
+def test_seed_article_roles_and_descriptors(seed_result):
+    """Issue 6's bar: Lukashenko antagonist (Tyrant), the exiles protagonist, the descriptors found."""
+    roles = seed_result.roles.set_index("actor")
+    assert (roles.loc["lukashenko", "main_role"], roles.loc["lukashenko", "fine_role"]) == ("antagonist", "Tyrant")
+    assert roles.loc["exiles", "main_role"] == "protagonist"
+    d = seed_result.descriptors
+    found = set(zip(d.actor, d.text, strict=True))
+    assert ("lukashenko", "a Kremlin-backed Putin ally") in found
+    assert ("lukashenko", "Europe’s last dictator") in found
+    assert ("exiles", "real heroes") in found
