@@ -65,7 +65,7 @@ class RunSettings:
     pipeline: str | None = None
     cache_dir: str | bool | None = None
     sentiment_backend: str = "lexicon"
-    explain: bool = True
+    explain: bool = False
     lexicon_file: str | None = None
 
     def fingerprint(self) -> str:
@@ -232,7 +232,7 @@ def run_corpus(
     pipeline: str | None = None,
     cache_dir: str | Path | bool | None = None,
     sentiment_backend: str | None = None,
-    explain: bool = True,
+    explain: bool = False,
     lexicon_file: str | None = None,
     progress: bool = True,
 ) -> dict:

@@ -76,7 +76,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--backend", choices=BACKENDS, help="sentiment backend (default: the most accurate installed)")
     p.add_argument("--lexicon", help="lexicon backend: your own word list (word<TAB>valence)")
-    p.add_argument("--no-explain", action="store_true", help="model backend: skip the occlusion evidence (faster)")
+    p.add_argument("--explain", action="store_true",
+                   help="model backend: add occlusion evidence (the words that move the prediction; slower)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,7 +124,7 @@ def _analyze(args, articles, registry=None):
     if args.lexicon and args.backend != "lexicon":
         raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
     return analyze(articles, registry, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet,
-                   sentiment_backend=args.backend, explain=not args.no_explain,
+                   sentiment_backend=args.backend, explain=args.explain,
                    lexicon=load_lexicon(args.lexicon) if args.lexicon else None)
 
 
@@ -222,7 +223,7 @@ def _run(args) -> int:
     summary = run_corpus(
         args.corpus, args.out, registry, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
         pipeline=args.pipeline, cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,
-        explain=not args.no_explain, lexicon_file=args.lexicon, progress=not args.quiet,
+        explain=args.explain, lexicon_file=args.lexicon, progress=not args.quiet,
     )
     out = Path(args.out)
     written = [out / f"{name}.csv" for name in TABLE_COLUMNS] + [out / "stance_matrix.csv", out / "stance.graphml"]

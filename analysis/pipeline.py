@@ -87,7 +87,7 @@ class ArticleAnalysis:
 
 
 def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_backend: str | None = None,
-                explain: bool = True, lexicon: Lexicon | None = None) -> ArticleAnalysis:
+                explain: bool = False, lexicon: Lexicon | None = None) -> ArticleAnalysis:
     """Run every stage on one parsed article.
 
     Parameters
@@ -101,7 +101,7 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
     sentiment_backend
         ``lexicon``, ``model`` or ``None`` for the most accurate installed one.
     explain
-        Model backend: occlusion evidence per mention (slower).
+        Model backend: add occlusion evidence per mention (several times slower).
     lexicon
         Lexicon backend: :func:`analysis.sentiment.load_lexicon` with your own words.
     """
@@ -189,7 +189,7 @@ def analyze(
     cache_dir: str | Path | bool | None = None,
     progress: bool = True,
     sentiment_backend: str | None = None,
-    explain: bool = True,
+    explain: bool = False,
     lexicon: Lexicon | None = None,
 ) -> Analysis:
     """Analyse articles (e.g. from :func:`analysis.corpus.load_corpus` or
@@ -211,7 +211,7 @@ def analyze(
     sentiment_backend
         ``lexicon``, ``model`` or ``None`` for the most accurate installed one.
     explain
-        Model backend: occlusion evidence per mention (slower).
+        Model backend: add occlusion evidence per mention (several times slower).
     lexicon
         Lexicon backend: :func:`analysis.sentiment.load_lexicon` with your own words.
     """

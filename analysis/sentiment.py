@@ -296,8 +296,9 @@ def _occlusion_candidates(target: Span) -> list[tuple[int, int]]:
     return [(t.idx - base, t.idx - base + len(t.text)) for t in words[:_EXPLAIN_WORDS]]
 
 
-def _model_judgments(targets: list[Span], *, explain: bool) -> list[tuple]:
+def _model_judgments(targets: list[Span], *, explain: bool, lexicon: Lexicon | None = None) -> list[tuple]:
     model = _model_or_error()
+    lexicon = lexicon or load_lexicon()
     pairs = [(t.sent.text, (t.start_char - t.sent.start_char, t.end_char - t.sent.start_char)) for t in targets]
     probs = model.predict([s for s, _ in pairs], [span for _, span in pairs]) if pairs else np.zeros((0, 3))
     out = []
@@ -309,8 +310,11 @@ def _model_judgments(targets: list[Span], *, explain: bool) -> list[tuple]:
             moved = model.explain(sentence, span, top_k=3, candidates=_occlusion_candidates(target))
             pro = ", ".join(f"{w!r} ({d:+.2f})" for w, d in moved if d > 0)
             con = ", ".join(f"{w!r} ({d:+.2f})" for w, d in moved if d <= 0)
-            words = (f"words for {label}: {pro or 'none'}" + (f"; against: {con}" if con else "") + "; ")
-        evidence = f"{words}model p(negative, neutral, positive) = {p[0]:.2f}, {p[1]:.2f}, {p[2]:.2f}"
+            words = (f"words for {label} (occlusion): {pro or 'none'}" + (f"; against: {con}" if con else "") + "; ")
+        valenced = _lexicon_scores(clause_scope(target), lexicon)
+        clause = ", ".join(f"{w!r} {v:+.1f}" for w, v, _ in valenced) or "none"
+        evidence = (f"{words}model p(negative, neutral, positive) = {p[0]:.2f}, {p[1]:.2f}, {p[2]:.2f}; "
+                    f"valenced words in the clause (lexicon, for reading): {clause}")
         out.append((label, round(float(p[2] - p[0]), 4), round(float(p[k]), 2), evidence))
     return out
 
@@ -333,7 +337,7 @@ def score_sentiment(
     backend: str | None = None,
     lexicon: Lexicon | None = None,
     article_id: str = "",
-    explain: bool = True,
+    explain: bool = False,
 ) -> list[MentionSentiment]:
     """Sentiment toward every actor mention of an article.
 
@@ -352,10 +356,11 @@ def score_sentiment(
     article_id
         Written into every record.
     explain
-        Model backend: for each non-neutral label, the words whose removal
-        moves the prediction most (occlusion of up to 12 content words near
-        the target; one model call per word). Without it the evidence is the
-        class probabilities.
+        Model backend: also find, for each non-neutral label, the words whose
+        removal moves the prediction most (occlusion of up to 12 content words
+        near the target; one model call per word: several times slower). The
+        evidence always has the class probabilities and the valenced words of
+        the target's clause (from the lexicon, for reading).
 
     Returns
     -------
@@ -370,7 +375,7 @@ def score_sentiment(
         lex = lexicon or load_lexicon()
         judged = [_lexicon_judgment(span, lex) for span in spans]
     else:
-        judged = _model_judgments(spans, explain=explain)
+        judged = _model_judgments(spans, explain=explain, lexicon=lexicon)
     out = []
     for m, span, (label, score, confidence, evidence) in zip(targets, spans, judged, strict=True):
         voice, voice_actor, quote_id = _voice(m, quotes)
@@ -396,7 +401,7 @@ def _check_span(sentence: str, span) -> tuple[int, int]:
 
 
 def judge_target(sentence: str, span, *, backend: str | None = None, lexicon: Lexicon | None = None,
-                 explain: bool = True) -> MentionSentiment:
+                 explain: bool = False) -> MentionSentiment:
     """Sentiment toward the words at ``span`` in one sentence (no manual splitting
     needed for articles: :func:`score_sentiment` does it per mention).
 
