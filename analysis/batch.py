@@ -54,7 +54,7 @@ __all__ = ["run_corpus", "RunSettings", "ENGINES", "ROW_TABLES"]
 ENGINES = ("local", "dask")
 #: Tables assembled row by row from the parts (``actor_summary`` is computed
 #: from counts and ``articles``/``errors`` are one row per input).
-ROW_TABLES = ("sentences", "mentions", "quotes", "sentiment", "stance", "descriptors", "roles")
+ROW_TABLES = ("sentences", "mentions", "quotes", "sentiment", "stance", "descriptors", "roles", "frames")
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,13 @@ class RunSettings:
     sentiment_backend: str = "lexicon"
     explain: bool = False
     lexicon_file: str | None = None
+    schemes: tuple[str, ...] = ("generic_news", "mfc_policy")
 
     def fingerprint(self) -> str:
         """A hash of the settings that change results (not the cache folder)."""
+        schemes = [Path(s).read_text("utf-8") if Path(s).suffix in (".yaml", ".yml") else s for s in self.schemes]
         ident = json.dumps([asdict(self.registry), self.pipeline, self.sentiment_backend, self.explain,
-                            self.lexicon_file and Path(self.lexicon_file).read_text("utf-8"), __version__],
+                            self.lexicon_file and Path(self.lexicon_file).read_text("utf-8"), schemes, __version__],
                            sort_keys=True, default=str)
         return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
 
@@ -98,7 +100,7 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
         doc = next(parse_many([article.text], pipeline=nlp, cache_dir=settings.cache_dir))
         lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file else None
         done = analyze_doc(doc, article, settings.registry, sentiment_backend=settings.sentiment_backend,
-                           explain=settings.explain, lexicon=lexicon)
+                           explain=settings.explain, lexicon=lexicon, schemes=settings.schemes)
     except (AnalysisError, ValueError, KeyError, IndexError, MemoryError, RecursionError) as exc:
         error = ArticleError(article.source, f"{type(exc).__name__}: {exc}", article.id, "analyse")
         return {"error": asdict(error)}
@@ -106,7 +108,7 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
         "article": _article_row(done),
         "sentences": _rows(done.sentences), "mentions": _rows(done.mentions), "quotes": _rows(done.quotes),
         "sentiment": _rows(done.sentiment), "stance": _rows(done.stance),
-        "descriptors": _rows(done.descriptors), "roles": _rows(done.roles),
+        "descriptors": _rows(done.descriptors), "roles": _rows(done.roles), "frames": list(done.frames),
     }
 
 
@@ -125,6 +127,13 @@ def _analyse_to_part(article: Article, settings: RunSettings, path: str) -> str:
     return path
 
 
+def _share_cores(threads: int) -> None:
+    """Worker start-up: each worker's model and linear algebra use its share of the cores."""
+    os.environ["ANALYSIS_MODEL_THREADS"] = str(threads)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, str(threads))
+
+
 class _LocalEngine:
     """``jobs`` worker processes (or the calling process for one job)."""
 
@@ -134,7 +143,8 @@ class _LocalEngine:
         if jobs > 1:
             import multiprocessing
 
-            self.pool = multiprocessing.get_context("spawn").Pool(jobs)
+            threads = max(1, (os.cpu_count() or 1) // jobs)
+            self.pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_share_cores, initargs=(threads,))
 
     def submit(self, *args):
         if self.pool is None:
@@ -166,6 +176,7 @@ class _DaskEngine:
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                         dashboard_address=None)
             self.client = Client(self.cluster)
+            self.client.run(_share_cores, max(1, (os.cpu_count() or 1) // jobs))
 
     def submit(self, *args):
         return self.client.submit(_analyse_to_part, *args, pure=False)
@@ -234,6 +245,7 @@ def run_corpus(
     sentiment_backend: str | None = None,
     explain: bool = False,
     lexicon_file: str | None = None,
+    schemes: tuple[str, ...] = ("generic_news", "mfc_policy"),
     progress: bool = True,
 ) -> dict:
     """Analyse a corpus as a stream and write every table to ``out_dir``.
@@ -253,7 +265,7 @@ def run_corpus(
         ``local`` or ``dask``.
     scheduler
         Dask: address of an existing scheduler instead of a LocalCluster.
-    pipeline, cache_dir, sentiment_backend, explain, lexicon_file
+    pipeline, cache_dir, sentiment_backend, explain, lexicon_file, schemes
         As for :func:`analysis.pipeline.analyze`.
     progress
         Show a progress bar with articles/s.
@@ -272,7 +284,8 @@ def run_corpus(
     parts = out / ".parts"
     parts.mkdir(parents=True, exist_ok=True)
     cache = cache_dir if cache_dir is False else str(cache_dir) if cache_dir else None
-    settings = RunSettings(registry, pipeline, cache, sentiment_backend or default_backend(), explain, lexicon_file)
+    settings = RunSettings(registry, pipeline, cache, sentiment_backend or default_backend(), explain, lexicon_file,
+                           tuple(str(s) for s in schemes))
     fingerprint = settings.fingerprint()
     started = time.perf_counter()
     order: list[tuple[str, str]] = []  # ("part", path) or ("error", json) in input order

@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--engine", choices=ENGINES, default="local", help="local processes or a Dask cluster")
     run.add_argument("--scheduler", help="dask: address of a running scheduler (default: a LocalCluster)")
+    run.add_argument("--schemes", nargs="+", default=["generic_news", "mfc_policy"],
+                     help="frame schemes: shipped ids or YAML files (default: generic_news mfc_policy)")
     _add_common(run)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against annotations")
@@ -223,7 +225,7 @@ def _run(args) -> int:
     summary = run_corpus(
         args.corpus, args.out, registry, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
         pipeline=args.pipeline, cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,
-        explain=args.explain, lexicon_file=args.lexicon, progress=not args.quiet,
+        explain=args.explain, lexicon_file=args.lexicon, schemes=tuple(args.schemes), progress=not args.quiet,
     )
     out = Path(args.out)
     written = [out / f"{name}.csv" for name in TABLE_COLUMNS] + [out / "stance_matrix.csv", out / "stance.graphml"]

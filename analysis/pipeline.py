@@ -3,7 +3,7 @@
 parse -> mentions by name -> quotes (speaker spans) -> pronouns,
 descriptions and quoted first persons -> quote speakers' actors -> sentiment
 toward every actor mention, in its voice -> stance between actors ->
-descriptors and roles of each actor.
+descriptors and roles of each actor -> frames of each sentence and article.
 
 Stages only meet here, through the records of :mod:`analysis.types`; each
 can be called (and tested, or replaced) on its own.
@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from .coref import resolve_references
 from .errors import AnalysisError
+from .framing import PROFILE_COLUMNS, frame_profile, score_frames
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, sentence_records
 from .quotes import attach_speakers, extract_quotes
@@ -64,6 +65,7 @@ TABLE_COLUMNS = {
     "descriptors": ["article_id", "actor", "sentence_id", "start", "end", "text", "kind", "mention_text", "evidence",
                     "confidence"],
     "roles": ["article_id", "actor", "main_role", "fine_role", "confidence", "scores", "evidence"],
+    "frames": list(PROFILE_COLUMNS),
     "actor_summary": ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
                       "mean_score", "net_tone", "net_tone_low", "net_tone_high"],
     "stance_summary": ["article_id", "source", "target", "source_actor", "target_actor", "favor", "against",
@@ -84,10 +86,26 @@ class ArticleAnalysis:
     stance: tuple[StanceEdge, ...] = ()
     descriptors: tuple[Descriptor, ...] = ()
     roles: tuple[ActorRole, ...] = ()
+    frames: tuple[dict, ...] = ()
+
+
+#: Frame schemes applied by default (``analysis/resources/frames``).
+DEFAULT_SCHEMES = ("generic_news", "mfc_policy")
+
+
+def _frame_rows(doc, article_id: str, n_sentences: int, schemes) -> tuple[dict, ...]:
+    """Sentence-level frame rows and the article profile, as plain rows."""
+    if not n_sentences or not schemes:
+        return ()
+    sentence_rows = pd.concat([score_frames(doc, scheme, article_id) for scheme in schemes], ignore_index=True)
+    profile = frame_profile(sentence_rows, {article_id: n_sentences})
+    rows = pd.concat([profile, sentence_rows.assign(rank=None)], ignore_index=True)[list(PROFILE_COLUMNS)]
+    return tuple(rows.astype(object).where(rows.notna(), None).to_dict("records"))
 
 
 def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_backend: str | None = None,
-                explain: bool = False, lexicon: Lexicon | None = None) -> ArticleAnalysis:
+                explain: bool = False, lexicon: Lexicon | None = None,
+                schemes=DEFAULT_SCHEMES) -> ArticleAnalysis:
     """Run every stage on one parsed article.
 
     Parameters
@@ -104,6 +122,8 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
         Model backend: add occlusion evidence per mention (several times slower).
     lexicon
         Lexicon backend: :func:`analysis.sentiment.load_lexicon` with your own words.
+    schemes
+        Frame schemes: shipped ids or paths to your own YAML files.
     """
     named = find_mentions(doc, registry, article.id)
     quotes = extract_quotes(doc, named, article.id)
@@ -115,8 +135,10 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
     edges = find_stance(doc, mentions, quotes, judged, article_id=article.id)
     descriptors = find_descriptors(doc, mentions, article.id)
     roles = assign_roles(doc, mentions, descriptors, judged, article_id=article.id)
-    return ArticleAnalysis(article, tuple(sentence_records(doc, article.id)), tuple(mentions), tuple(quotes),
-                           tuple(judged), tuple(edges), tuple(descriptors), tuple(roles))
+    sentences = tuple(sentence_records(doc, article.id))
+    frames = _frame_rows(doc, article.id, len(sentences), schemes)
+    return ArticleAnalysis(article, sentences, tuple(mentions), tuple(quotes), tuple(judged), tuple(edges),
+                           tuple(descriptors), tuple(roles), frames)
 
 
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
@@ -136,6 +158,7 @@ class Analysis:
     stance: pd.DataFrame
     descriptors: pd.DataFrame
     roles: pd.DataFrame
+    frames: pd.DataFrame
     actor_summary: pd.DataFrame
     stance_summary: pd.DataFrame
     errors: pd.DataFrame
@@ -191,6 +214,7 @@ def analyze(
     sentiment_backend: str | None = None,
     explain: bool = False,
     lexicon: Lexicon | None = None,
+    schemes=DEFAULT_SCHEMES,
 ) -> Analysis:
     """Analyse articles (e.g. from :func:`analysis.corpus.load_corpus` or
     :func:`analysis.corpus.scan_corpus`) and collect the tables.
@@ -214,6 +238,8 @@ def analyze(
         Model backend: add occlusion evidence per mention (several times slower).
     lexicon
         Lexicon backend: :func:`analysis.sentiment.load_lexicon` with your own words.
+    schemes
+        Frame schemes: shipped ids (``generic_news``, ``mfc_policy``) or paths.
     """
     nlp = load_pipeline(pipeline)
     backend = sentiment_backend or default_backend()
@@ -227,7 +253,7 @@ def analyze(
         try:
             doc = next(parse_many([item.text], pipeline=nlp, cache_dir=cache_dir))
             done.append(analyze_doc(doc, item, registry, sentiment_backend=backend, explain=explain,
-                                    lexicon=lexicon))
+                                    lexicon=lexicon, schemes=schemes))
         except (AnalysisError, ValueError, KeyError, IndexError) as exc:
             errors.append(ArticleError(item.source, f"{type(exc).__name__}: {exc}", item.id, "analyse"))
     sentiment = _frame((j for a in done for j in a.sentiment), TABLE_COLUMNS["sentiment"])
@@ -241,6 +267,7 @@ def analyze(
         stance=stance,
         descriptors=_frame((d for a in done for d in a.descriptors), TABLE_COLUMNS["descriptors"]),
         roles=_frame((r for a in done for r in a.roles), TABLE_COLUMNS["roles"]),
+        frames=pd.DataFrame([f for a in done for f in a.frames], columns=TABLE_COLUMNS["frames"]),
         actor_summary=summarize_sentiment(sentiment)[TABLE_COLUMNS["actor_summary"]],
         stance_summary=summarize_stance(count_stance_into({}, stance.to_dict("records")))[
             TABLE_COLUMNS["stance_summary"]],

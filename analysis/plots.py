@@ -40,6 +40,7 @@ __all__ = [
     "plot_tone_by_voice",
     "plot_stance_network",
     "plot_stance_matrix",
+    "plot_frame_profile",
     "save_figure",
     "RESOLVED_METHODS",
 ]
@@ -367,6 +368,35 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
     ax.set_xlabel("toward")
     ax.set_ylabel("who")
     ax.set_title(title or "Stance between actors (net, all evidence)", loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None = None, title: str | None = None,
+                       ax=None):
+    """Frame profile: for each frame of a scheme, the share of each article's
+    sentences in which it occurs (one bar per article), frames ordered by their
+    share over all articles; frames found nowhere are left out."""
+    data = frames[(frames.level == "article") & (frames.scheme == scheme)].copy()
+    if data.empty:
+        raise ValueError(f"no article-level rows for scheme {scheme!r}; schemes present: "
+                         f"{sorted(set(frames.scheme))}")
+    data["article"] = data.article_id.map(lambda a: (titles or {}).get(a, a))
+    order = data.groupby("frame").score.mean().sort_values(ascending=False).index.tolist()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) * max(1, data.article.nunique()) ** 0.5 + 1.8))
+    else:
+        fig = ax.figure
+    sns.barplot(data=data, y="frame", x="score", hue="article", order=order, ax=ax, orient="h",
+                palette="colorblind")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("share of the article's sentences with the frame's indicators")
+    ax.set_ylabel("")
+    if data.article.nunique() == 1:
+        ax.get_legend().remove()
+    else:
+        ax.legend(title="article", fontsize="small", frameon=False, loc="lower right")
+    ax.set_title(title or f"Frame profile ({scheme})", loc="left")
     fig.tight_layout()
     return fig
 

@@ -296,11 +296,29 @@ def _occlusion_candidates(target: Span) -> list[tuple[int, int]]:
     return [(t.idx - base, t.idx - base + len(t.text)) for t in words[:_EXPLAIN_WORDS]]
 
 
+#: Model outputs already computed in this process, by (sentence, span): a notebook
+#: re-run, or the same sentence in two articles, is not scored twice. The
+#: model's output for a target does not depend on its batch, so this is exact.
+_PREDICTIONS: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
+_MAX_PREDICTIONS = 200_000
+
+
+def _predict(model, pairs: list[tuple[str, tuple[int, int]]]) -> np.ndarray:
+    missing = list(dict.fromkeys(p for p in pairs if p not in _PREDICTIONS))
+    if missing:
+        if len(_PREDICTIONS) + len(missing) > _MAX_PREDICTIONS:
+            _PREDICTIONS.clear()
+        for pair, probs in zip(missing, model.predict([s for s, _ in missing], [sp for _, sp in missing]),
+                               strict=True):
+            _PREDICTIONS[pair] = probs
+    return np.array([_PREDICTIONS[p] for p in pairs]) if pairs else np.zeros((0, 3))
+
+
 def _model_judgments(targets: list[Span], *, explain: bool, lexicon: Lexicon | None = None) -> list[tuple]:
     model = _model_or_error()
     lexicon = lexicon or load_lexicon()
     pairs = [(t.sent.text, (t.start_char - t.sent.start_char, t.end_char - t.sent.start_char)) for t in targets]
-    probs = model.predict([s for s, _ in pairs], [span for _, span in pairs]) if pairs else np.zeros((0, 3))
+    probs = _predict(model, pairs)
     out = []
     for target, (sentence, span), p in zip(targets, pairs, probs, strict=True):
         k = int(np.argmax(p))

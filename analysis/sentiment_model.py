@@ -456,7 +456,9 @@ def load_sentiment_model(
     """
     folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
     folder = folder.expanduser().resolve()
-    threads = int(intra_op_num_threads) if intra_op_num_threads else min(2, os.cpu_count() or 1)
+    # batch workers share the cores: analysis.batch sets ANALYSIS_MODEL_THREADS to cores / jobs
+    default = os.environ.get("ANALYSIS_MODEL_THREADS") or min(2, os.cpu_count() or 1)
+    threads = int(intra_op_num_threads) if intra_op_num_threads else int(default)
     key = (str(folder), threads)
     with _CACHE_LOCK:
         if cache and key in _CACHE:
