@@ -1,5 +1,7 @@
 # Two commands on a fresh machine (Python 3.11+, make):
-#   make run    set up .venv, analyse the bundled corpus: tables -> results/, figures -> figures/
+#   make run    set up .venv, analyse the bundled corpus (tables -> results/) and regenerate every
+#               figure (the main job's and every notebook's, run top to bottom -> figures/;
+#               executed copies of the notebooks -> build/notebooks/)
 #   make test   set up .venv, lint, run the tests (notebooks included)
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/python -m analysis run corpus --out results --figures figures
+	$(BIN)/python -m analysis figures --corpus corpus --results results --out figures
 
 test: setup
 	$(BIN)/ruff check analysis tests
@@ -28,4 +30,4 @@ lab: setup
 	$(BIN)/jupyter lab notebooks
 
 clean:
-	rm -rf $(VENV) results figures .pytest_cache
+	rm -rf $(VENV) results figures build .pytest_cache

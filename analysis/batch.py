@@ -21,8 +21,8 @@ Examples
 >>> out = tempfile.mkdtemp()
 >>> summary = run_corpus("corpus", out, load_actors("corpus/actors.yaml"), progress=False,
 ...                      sentiment_backend="lexicon")
->>> summary["analysed"], summary["errors"]
-(1, 0)
+>>> summary["analysed"] >= 1, summary["errors"]
+(True, 0)
 """
 
 from __future__ import annotations

@@ -49,9 +49,11 @@ from .evaluate import (
     score_mentions,
     score_polarity,
 )
+from .exercises import build_exercises
 from .pipeline import TABLE_COLUMNS, analyze, quotes_of
 from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
 from .quotes import speaker_shares
+from .reproduce import figure_digests, run_notebooks
 from .sentiment import BACKENDS, default_backend, load_lexicon, target_predictor
 from .types import SENTIMENT_LABELS, Actor, ActorRegistry, Article
 
@@ -111,6 +113,26 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--out", default="analysis/resources/sentiment", help="where to write the model")
     tr.add_argument("--epochs", type=int, help="training epochs (default: as shipped)")
     tr.add_argument("--seed", type=int, default=13, help="random seed (default 13, as shipped)")
+
+    fg = sub.add_parser("figures", help="regenerate every figure: the main job's and every notebook's")
+    fg.add_argument("--corpus", default="corpus", help="corpus for the main job (default: corpus)")
+    fg.add_argument("--notebooks", default="notebooks", help="folder of numbered notebooks (default: notebooks)")
+    fg.add_argument("--out", default="figures", help="figures folder (default: figures)")
+    fg.add_argument("--results", default="results", help="tables folder of the main job (default: results)")
+    fg.add_argument("--executed", default="build/notebooks", help="where executed notebooks go")
+    fg.add_argument("--quiet", action="store_true", help="less output")
+
+    imp = sub.add_parser("import", help="turn HTML pages, texts and research files into corpus article files")
+    imp.add_argument("paths", nargs="+", metavar="PATH",
+                     help=".html/.htm, .txt/.md, NewsMTSC or PolNeAR .jsonl, PerSenT .csv, corpus .jsonl/.csv, folders")
+    imp.add_argument("--out", default="corpus/articles", help="folder for the article files (default: corpus/articles)")
+    imp.add_argument("--outlet", help="outlet of every imported article (default: what the page or data says)")
+    imp.add_argument("--language", default="en", help="language of imported articles (default: en)")
+    imp.add_argument("--overwrite", action="store_true", help="replace article files that already exist")
+
+    ex = sub.add_parser("exercises", help="build the exercise and solution notebooks from their sources")
+    ex.add_argument("--source", default="notebooks/exercises/source", help="source notebooks")
+    ex.add_argument("--out", default="notebooks/exercises", help="where the two variants go")
 
     kw = sub.add_parser("kwic", help="keyword in context for one actor")
     kw.add_argument("actor", help="actor id from the registry")
@@ -181,6 +203,38 @@ def _evaluate_persent(args) -> int:
     scores.update(backend=backend, documents_with_target_found=found)
     _print_polarity(f"Document sentiment toward the target against {path} ({len(gold)} documents, backend "
                     f"{backend!r}; target found in {found})", scores, args.json)
+    return 0
+
+
+def _reproduce(args) -> int:
+    registry = load_actors(_default_actors(args.corpus, None))
+    run_corpus(args.corpus, args.results, registry, progress=not args.quiet)
+    written = _figures(Path(args.results), Path(args.out), registry)
+    run_notebooks(args.notebooks, args.out, output_dir=args.executed, progress=not args.quiet)
+    digests = figure_digests(args.out)
+    if not args.quiet:
+        print(f"{len(digests)} figure(s) in {args.out} ({len(written)} from the main job); executed notebooks in "
+              f"{args.executed}")
+        for name, digest in digests.items():
+            print(f"  {digest[:16]}  {name}")
+    return 0
+
+
+def _import(args) -> int:
+    from .importer import import_files
+
+    results = import_files(args.paths, args.out, outlet=args.outlet, language=args.language,
+                           overwrite=args.overwrite)
+    for r in results:
+        print(f"{r.source}\t{r.path or '-'}\t{r.error or 'ok'}")
+    bad = sum(1 for r in results if r.error)
+    print(f"{len(results) - bad} written, {bad} error(s)", file=sys.stderr)
+    return 2 if bad else 0
+
+
+def _exercises(args) -> int:
+    for path in build_exercises(args.source, args.out):
+        print(f"wrote {path}")
     return 0
 
 
@@ -292,7 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     plt.switch_backend("Agg")  # figures go to files; never open a window
     try:
-        return {"run": _run, "evaluate": _evaluate, "kwic": _kwic, "train": _train}[args.command](args)
+        commands = {"run": _run, "evaluate": _evaluate, "kwic": _kwic, "train": _train, "figures": _reproduce,
+                    "exercises": _exercises, "import": _import}
+        return commands[args.command](args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -173,6 +173,27 @@ class Analysis:
         valid = ", ".join(repr(a.article.id) for a in self.per_article) or "none"
         raise KeyError(f"no analysed article {article_id!r}; analysed articles: {valid}")
 
+    def evidence(self, table: str = "sentiment", *, article_id: str | None = None, actor: str | None = None,
+                 **equals) -> pd.DataFrame:
+        """The rows behind a number: e.g. ``evidence("sentiment", article_id=..., actor="putin")``
+        gives every judgment behind that cell of the heatmap, with its evidence.
+
+        Other keyword arguments filter on equal column values (``label="negative"``);
+        ``actor`` also matches ``source_actor`` or ``target_actor`` in the stance table.
+        """
+        frame = self.tables()[table] if table in self.tables() else None
+        if frame is None:
+            raise KeyError(f"unknown table {table!r}; tables: {', '.join(self.tables())}")
+        keep = pd.Series(True, index=frame.index)
+        if article_id is not None:
+            keep &= frame.article_id == article_id
+        if actor is not None:
+            columns = [c for c in ("actor", "source_actor", "target_actor", "speaker_actor") if c in frame]
+            keep &= frame[columns].eq(actor).any(axis=1)
+        for column, value in equals.items():
+            keep &= frame[column] == value
+        return frame[keep]
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, as written to disk."""
         return {name: getattr(self, name) for name in TABLE_COLUMNS}

@@ -41,6 +41,8 @@ __all__ = [
     "plot_stance_network",
     "plot_stance_matrix",
     "plot_frame_profile",
+    "plot_stance_networks",
+    "plot_speakers_by_article",
     "save_figure",
     "RESOLVED_METHODS",
 ]
@@ -58,6 +60,7 @@ def actor_palette(actors: list[str]) -> dict[str, str]:
     colours = sns.color_palette("colorblind", max(len(actors), 1)).as_hex()
     palette = {actor: colours[i % len(colours)] for i, actor in enumerate(actors)}
     palette[OTHER_ACTOR] = "#bbbbbb"
+    palette["unknown"] = "#e6e6e6"  # quotes whose speaker was not found
     return palette
 
 
@@ -349,6 +352,54 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None):
               fontsize="small")
     ax.set_axis_off()
     ax.set_title(title or "Who is for or against whom", loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_stance_networks(summary: pd.DataFrame, registry: ActorRegistry | None, article_ids: list[str], *,
+                         titles: dict | None = None, columns: int = 2):
+    """The stance networks of several articles side by side (one panel each)."""
+    from .stance import stance_graph
+
+    rows = -(-len(article_ids) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, 5.5 * rows), squeeze=False)
+    for ax, article_id in zip(axes.flat, article_ids, strict=False):
+        graph = stance_graph(summary, registry, article_id=article_id)
+        plot_stance_network(graph, ax=ax, title=(titles or {}).get(article_id, article_id))
+    for ax in list(axes.flat)[len(article_ids):]:
+        ax.set_axis_off()
+    fig.suptitle("Who is for or against whom, article by article", x=0.01, ha="left", fontsize="large")
+    fig.tight_layout()
+    return fig
+
+
+def plot_speakers_by_article(shares: pd.DataFrame, *, registry: ActorRegistry | None = None,
+                             titles: dict | None = None, title: str | None = None, ax=None):
+    """Stacked bars, one per article: each speaker actor's share of the article's
+    quoted words (:func:`analysis.quotes.speaker_shares`, direct and indirect together)."""
+    data = shares.groupby(["article_id", "speaker_actor"], as_index=False).share.sum()
+    wide = data.pivot_table(index="article_id", columns="speaker_actor", values="share", fill_value=0.0)
+    order = [a for a in (registry.ids if registry is not None else []) if a in wide.columns]
+    order += sorted(a for a in wide.columns if a not in order)
+    wide = wide[order]
+    palette = actor_palette(registry.ids if registry is not None else order)
+    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found"}
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 0.6 * len(wide) + 1.8))
+    else:
+        fig = ax.figure
+    left = pd.Series(0.0, index=wide.index)
+    labels = [(titles or {}).get(a, a) for a in wide.index]
+    for actor in order:
+        ax.barh(labels, wide[actor], left=left, color=palette.get(actor, "#bbbbbb"),
+                label=names.get(actor) or _label(actor, registry))
+        left += wide[actor]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("share of the article's quoted words")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small", title="speaker")
+    ax.set_title(title or "Who speaks, article by article", loc="left")
     fig.tight_layout()
     return fig
 

@@ -51,7 +51,10 @@ def refusal(path: Path, **kwargs) -> str:
 
 def test_real_corpus_loads_the_seed_article():
     articles = load_corpus(REPO / "corpus")
-    assert [a.id for a in articles] == ["belarus-exiles-cnn"]
+    ids = [a.id for a in articles]
+    assert ids[0] == "belarus-exiles-cnn" and ids == sorted(ids)
+    # every other text we bundle is written by us and says so
+    assert all(a.constructed and a.outlet.startswith("Constructed") for a in articles[1:])
     article = articles[0]
     assert article.text.startswith("Calling themselves the Pohonia Battalion")
     assert article.source.endswith("articles/belarus-exiles-cnn.md")
