@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +86,13 @@ def _part_key(article: Article, fingerprint: str) -> str:
 
 
 def _rows(records) -> list[dict]:
-    return [asdict(r) for r in records]
+    """Flat record dataclasses as dicts (shallow: ``asdict`` deep-copies, and is slow)."""
+    return [{name: getattr(r, name) for name in _field_names(type(r))} for r in records]
+
+
+@functools.cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def analyse_article(article: Article, settings: RunSettings) -> dict:
@@ -116,7 +123,7 @@ def _write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
+        handle.write(json.dumps(data, ensure_ascii=False))  # one write: json.dump writes piece by piece
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)  # a part is either complete or absent: safe to resume
 

@@ -44,13 +44,16 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import sentence_ids
+from .nlp import doc_text, sentence_ids
 from .spans import IntervalIndex
 from .types import OTHER_ACTOR, Actor, ActorRegistry, Mention, Quote
 
@@ -155,12 +158,15 @@ def _salience(head: Token) -> float:
 
 
 def _paragraph_ids(doc: Doc) -> list[int]:
-    ids, para = [], 0
-    for token in doc:
-        ids.append(para)
-        if "\n" in token.text_with_ws:
-            para += 1
-    return ids
+    """For every token, the number of line breaks (counted once per token
+    that holds any) before it."""
+    text = doc_text(doc)
+    starts = doc.to_array([IDX]).astype(np.int64)
+    breaks = np.zeros(len(doc) + 1, dtype=np.int64)
+    newlines = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
+    holders = np.unique(np.searchsorted(starts, newlines, side="right") - 1)
+    breaks[holders[holders >= 0] + 1] = 1
+    return np.cumsum(breaks)[:-1].tolist()
 
 
 def _span(doc: Doc, m: Mention) -> Span | None:

@@ -246,12 +246,12 @@ def load_frame_scheme(name_or_path: str | os.PathLike[str]) -> FrameScheme:
     shipped = available_schemes()
     if isinstance(name_or_path, str) and name_or_path in shipped:
         text = resources.files("analysis.resources").joinpath("frames", f"{name_or_path}.yaml").read_text("utf-8")
-        return parse_frame_scheme(text, source=f"{_SHIPPED_FOLDER}/{name_or_path}.yaml")
+        return _parse_frame_scheme_cached(text, source=f"{_SHIPPED_FOLDER}/{name_or_path}.yaml")
     source = os.fspath(name_or_path)
     if isinstance(name_or_path, str) and not _looks_like_path(source):
         raise FrameSchemeError(_invalid(f"unknown frame scheme {source!r}", source, shipped, "shipped schemes",
                                         suffix=" (or give the path of a scheme YAML file)"))
-    return parse_frame_scheme(_read_text(source, shipped), source=source)
+    return _parse_frame_scheme_cached(_read_text(source, shipped), source=source)
 
 
 def parse_frame_scheme(text: str, source: str = "<string>") -> FrameScheme:
@@ -510,6 +510,11 @@ def frames_table(scheme: FrameScheme | str | os.PathLike[str]) -> pd.DataFrame:
     )
 
 
+#: Parsed schemes by (text, source): a batch reads each scheme file once per
+#: article (so an edited file is picked up) but parses its YAML only once.
+_parse_frame_scheme_cached = functools.lru_cache(maxsize=32)(parse_frame_scheme)
+
+
 def _as_scheme(scheme: FrameScheme | str | os.PathLike[str]) -> FrameScheme:
     return scheme if isinstance(scheme, FrameScheme) else load_frame_scheme(scheme)
 
@@ -637,6 +642,11 @@ def score_frames(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article
     >>> score_frames(doc, "generic_news")[["frame", "score", "indicators", "confidence"]].values.tolist()
     [['conflict', 4.0, 'rebels; attacked; army; accused', 0.938]]
     """
+    return pd.DataFrame(_sentence_frame_records(doc, scheme, article_id), columns=list(FRAME_COLUMNS))
+
+
+def _sentence_frame_records(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article_id: str = "") -> list[dict]:
+    """The rows of :func:`score_frames` as plain dicts (what batch runs use, without pandas)."""
     scheme = _as_scheme(scheme)
     if not (doc.has_annotation("SENT_START") and doc.has_annotation("POS")):
         raise AnalysisError("the document is not parsed (no sentence boundaries or part-of-speech tags); "
@@ -648,7 +658,7 @@ def score_frames(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article
     for key, spans in _frame_spans(doc, compiled).items():
         for span in spans:
             matches[(sent_of[span.start], order[compiled.frames[key].id])].append(span)
-    text_of = {s.sentence_id: s.text for s in sentence_records(doc, article_id)}
+    text_of = {s.sentence_id: s.text for s in sentence_records(doc, article_id)} if matches else {}
     rows = []
     for (sentence_id, position), spans in sorted(matches.items()):
         frame = scheme.frames[position]
@@ -659,7 +669,7 @@ def score_frames(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article
             "indicators": "; ".join(span.text for span in spans), "evidence": text_of.get(sentence_id, ""),
             "confidence": _confidence(len({span.text.casefold() for span in spans})),
         })
-    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+    return rows
 
 
 # ------------------------------------------------------------ article level
@@ -732,38 +742,49 @@ def frame_profile(sentence_rows: pd.DataFrame, n_sentences: Mapping[str, int]) -
     """
     rows = _require_columns(sentence_rows, FRAME_COLUMNS, "sentence_rows")
     rows = rows[rows["level"] == "sentence"]
-    counts = _sentence_counts(n_sentences)
-    missing = [a for a in dict.fromkeys(rows["article_id"]) if a not in counts]
+    records = rows[list(FRAME_COLUMNS)].to_dict("records")
+    table = pd.DataFrame(_profile_records(records, _sentence_counts(n_sentences)), columns=list(PROFILE_COLUMNS))
+    return table.astype({"sentence_id": int, "rank": int})
+
+
+def _profile_records(records: list[dict], n_sentences: Mapping[str, int]) -> list[dict]:
+    """:func:`frame_profile` on plain dict rows of :func:`_sentence_frame_records`
+    (all at sentence level), without pandas; ``n_sentences`` as there."""
+    missing = [a for a in dict.fromkeys(r["article_id"] for r in records) if a not in n_sentences]
     if missing:
         raise AnalysisError(f"n_sentences has no count for the articles {', '.join(map(repr, missing))}; "
                             "give the number of sentences of every article in sentence_rows")
+    groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for r in records:
+        groups[(r["article_id"], r["scheme"])][r["frame"]].append(r)
+    articles = list(dict.fromkeys(r["article_id"] for r in records))
+    schemes = list(dict.fromkeys(r["scheme"] for r in records))
     profiled = []
-    groups = dict(list(rows.groupby(["article_id", "scheme"], sort=False)))
-    articles, schemes = (list(dict.fromkeys(rows[c])) for c in ("article_id", "scheme"))
     for article, scheme in sorted(groups, key=lambda k: (articles.index(k[0]), schemes.index(k[1]))):
-        group = groups[(article, scheme)]
-        found = [_profile_row(article, scheme, frame, part, counts[article])
-                 for frame, part in group.groupby("frame", sort=False)]
+        found = [_profile_row(article, scheme, frame, part, n_sentences[article])
+                 for frame, part in groups[(article, scheme)].items()]
         found.sort(key=lambda r: (-r["score"], -r["_total"], r["frame"]))
-        profiled += [{**r, "rank": rank} for rank, r in enumerate(found, 1)]
-    table = pd.DataFrame(profiled, columns=[*PROFILE_COLUMNS, "_total"])
-    return table.drop(columns="_total").astype({"sentence_id": int, "rank": int})
+        profiled += [{**{k: v for k, v in r.items() if k != "_total"}, "rank": rank} for rank, r in enumerate(found, 1)]
+    return profiled
 
 
-def _profile_row(article: str, scheme: str, frame: str, part: pd.DataFrame, n: int) -> dict:
-    sentences = part["sentence_id"].nunique()
+def _profile_row(article: str, scheme: str, frame: str, part: list[dict], n: int) -> dict:
+    sentences = len({r["sentence_id"] for r in part})
     if sentences > n:
         raise AnalysisError(f"n_sentences[{article!r}] is {n}, but sentence_rows has frame {frame!r} in "
                             f"{sentences} different sentences of that article")
-    words = Counter(w.strip().casefold() for cell in part["indicators"] for w in str(cell).split(";") if w.strip())
-    best = part.sort_values(["score", "sentence_id"], ascending=[False, True], kind="stable")
-    best = best.drop_duplicates("sentence_id").head(_EVIDENCE_SENTENCES)
+    words = Counter(w.strip().casefold() for r in part for w in str(r["indicators"]).split(";") if w.strip())
+    best, seen = [], set()
+    for r in sorted(part, key=lambda r: (-r["score"], r["sentence_id"])):
+        if r["sentence_id"] not in seen and len(best) < _EVIDENCE_SENTENCES:
+            seen.add(r["sentence_id"])
+            best.append(r)
     return {
         "article_id": article, "scheme": scheme, "frame": frame, "level": "article", "sentence_id": -1,
         "score": round(sentences / n, 4),
         "indicators": "; ".join(f"{w} ({c})" for w, c in words.most_common(_TOP_INDICATORS)),
-        "evidence": " | ".join(f"[{s}] {_shorten(str(t))}" for s, t in zip(best["sentence_id"], best["evidence"])),
-        "confidence": _confidence(len(words)), "_total": float(part["score"].sum()),
+        "evidence": " | ".join(f"[{r['sentence_id']}] {_shorten(str(r['evidence']))}" for r in best),
+        "confidence": _confidence(len(words)), "_total": float(sum(r["score"] for r in part)),
     }
 
 

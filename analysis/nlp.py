@@ -275,12 +275,16 @@ def sentence_records(doc: Doc, article_id: str) -> list[Sentence]:
 def sentence_ids(doc: Doc) -> list[int]:
     """For every token, the id of its sentence as in :func:`sentence_records`
     (whitespace-only sentences take the id of the sentence before them)."""
-    ids, current = [], -1
-    for sent in doc.sents:
-        if sent.text.strip():
-            current += 1
-        ids.extend([max(current, 0)] * len(sent))
-    return ids
+    key = ("analysis", "sentence_ids")
+    cached = doc.user_data.get(key)
+    if cached is None:  # every stage asks; the sentences of a parsed doc never change
+        ids, current, text = [], -1, doc_text(doc)
+        for sent in doc.sents:
+            if text[sent.start_char:sent.end_char].strip():
+                current += 1
+            ids.extend([max(current, 0)] * len(sent))
+        cached = doc.user_data[key] = tuple(ids)
+    return list(cached)
 
 
 def sentence_token_bounds(sent_of: list[int]) -> list[tuple[int, int]]:

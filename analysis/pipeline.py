@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 
 from .coref import resolve_references
 from .errors import AnalysisError
-from .framing import PROFILE_COLUMNS, frame_profile, score_frames
+from .framing import PROFILE_COLUMNS, _profile_records, _sentence_frame_records
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, sentence_records
 from .quotes import attach_speakers, extract_quotes
@@ -97,10 +97,9 @@ def _frame_rows(doc, article_id: str, n_sentences: int, schemes) -> tuple[dict, 
     """Sentence-level frame rows and the article profile, as plain rows."""
     if not n_sentences or not schemes:
         return ()
-    sentence_rows = pd.concat([score_frames(doc, scheme, article_id) for scheme in schemes], ignore_index=True)
-    profile = frame_profile(sentence_rows, {article_id: n_sentences})
-    rows = pd.concat([profile, sentence_rows.assign(rank=None)], ignore_index=True)[list(PROFILE_COLUMNS)]
-    return tuple(rows.astype(object).where(rows.notna(), None).to_dict("records"))
+    sentence_rows = [r for scheme in schemes for r in _sentence_frame_records(doc, scheme, article_id)]
+    profile = _profile_records(sentence_rows, {article_id: n_sentences})
+    return tuple({c: r.get(c) for c in PROFILE_COLUMNS} for r in [*profile, *sentence_rows])
 
 
 def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_backend: str | None = None,

@@ -310,7 +310,11 @@ def _speaker_label(doc: Doc, span: QuoteSpan) -> tuple[int, int, str, str] | Non
     """A speaker named as a label: "From X: “...”", "X: “...”" at the start of a
     line, or "“...” — X" after the quote. Returns (start, end, mark, evidence)."""
     text = doc_text(doc)
-    before = _LABEL_BEFORE.search(text, 0, max(span.start - 1, 0))
+    end = max(span.start - 1, 0)
+    # The label is on the quote's line or alone on the line before it: search
+    # from there, not from the top (which made long articles quadratic).
+    probe = end - 1 if end > 0 and text[end - 1] == "\n" else end
+    before = _LABEL_BEFORE.search(text, max(text.rfind("\n", 0, probe), 0), end)
     if before and _is_name(doc, before.start(1), before.end(1)):
         return before.start(1), before.end(1), ":", "speaker label before the quote ('X:' or 'From X:')"
     closing = span.end + 1 if span.balanced else span.end

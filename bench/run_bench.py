@@ -2,14 +2,17 @@
 
 Not a test: it measures and prints, and says which targets of issue 8 are met.
 
-    .venv/bin/python bench/run_bench.py [--sizes 100 1000] [--jobs 1 2] [--huge-mb 5] [--json FILE]
+    .venv/bin/python bench/run_bench.py [--sizes 100 1000] [--jobs 1 2] [--backends model lexicon]
+                                        [--huge-mb 5] [--json FILE]
 
 Measured, each in a fresh process with an empty parse cache:
 * the seed article end to end, cold (import, load, parse, every stage) and warm
   (everything loaded; parse cached, and not cached);
 * articles/s and words/s for synthetic corpora (``bench/synthetic.py``, our own
   sentence templates) of each size, at each job count, through
-  ``python -m analysis run``; peak RSS of the whole process tree;
+  ``python -m analysis run`` with each sentiment backend (``--backend``);
+  peak RSS of the whole process tree;
+* mentions judged per second by each sentiment backend alone (targets/s);
 * the bare spaCy parse of the same texts at the same job count (``nlp.pipe``
   with ``n_process``): the physical floor; the ratio total / bare is our overhead;
 * optionally one huge article (``--huge-mb``) to show it finishes.
@@ -88,6 +91,40 @@ print(time.perf_counter() - t)
 """
 
 
+TARGETS_SCRIPT = """
+import sys, time
+from analysis import load_actors, load_corpus
+from analysis import sentiment
+from analysis.pipeline import analyze_doc
+from analysis.nlp import load_pipeline
+articles = load_corpus(sys.argv[1]); registry = load_actors(sys.argv[1] + "/actors.yaml")
+nlp = load_pipeline()
+docs = list(nlp.pipe([a.text for a in articles]))
+rows = [analyze_doc(d, a, registry, sentiment_backend="lexicon") for d, a in zip(docs, articles)]
+for backend in sys.argv[2:]:
+    sentiment.score_sentiment(docs[0], rows[0].mentions, rows[0].quotes, backend=backend)  # load
+    sentiment._PREDICTIONS.clear()  # no help from predictions of earlier runs
+    t = time.perf_counter(); n = 0
+    for d, r in zip(docs, rows):
+        n += len(sentiment.score_sentiment(d, r.mentions, r.quotes, backend=backend))
+    print(backend, n, time.perf_counter() - t)
+"""
+
+
+def bench_targets(tmp: Path, backends: list[str], articles: int = 30) -> dict:
+    """Mentions judged per second by each sentiment backend (parse and other stages excluded)."""
+    corpus = tmp / "corpus-targets"
+    write_corpus(corpus, articles, words=700, seed=99)
+    out = subprocess.run([PY, "-c", TARGETS_SCRIPT, str(corpus), *backends], cwd=ROOT, env=_env(tmp / "t"),
+                         capture_output=True, text=True, check=True)
+    figures = {}
+    for line in out.stdout.split("\n"):
+        if line.strip():
+            backend, n, seconds = line.split()
+            figures[f"targets_per_s_{backend}"] = round(int(n) / float(seconds), 1)
+    return figures
+
+
 def bench_seed(tmp: Path) -> dict:
     out = subprocess.run([PY, "-c", SEED_SCRIPT, str(tmp / "seed-cache")], cwd=ROOT, env=_env(tmp / "x"),
                          capture_output=True, text=True, check=True)
@@ -96,25 +133,33 @@ def bench_seed(tmp: Path) -> dict:
             "seed_warm_uncached_s": round(warm_uncached, 3)}
 
 
-def bench_corpus(tmp: Path, size: int, jobs: int, words: int) -> dict:
+def bare_parse_seconds(corpus: Path, jobs: int, cache: Path) -> float:
+    """Seconds for spaCy alone to parse the corpus texts (``nlp.pipe``, ``n_process=jobs``)."""
+    parse = subprocess.run([PY, "-c", PARSE_SCRIPT, str(corpus), str(jobs)], cwd=ROOT, env=_env(cache),
+                           capture_output=True, text=True, check=True)
+    return float(parse.stdout.strip())
+
+
+def bench_corpus(tmp: Path, size: int, jobs: int, words: int, backend: str, bare: dict) -> dict:
+    """One ``python -m analysis run`` of a synthetic corpus; ``bare`` caches parse floors by (size, jobs)."""
     corpus = tmp / f"corpus-{size}"
     if not corpus.exists():
         write_corpus(corpus, size, words=words, seed=size)
-    cache = tmp / f"cache-{size}-{jobs}"
-    out = tmp / f"out-{size}-{jobs}"
-    cmd = [PY, "-m", "analysis", "run", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet"]
+    cache = tmp / f"cache-{size}-{jobs}-{backend}"
+    out = tmp / f"out-{size}-{jobs}-{backend}"
+    cmd = [PY, "-m", "analysis", "run", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet",
+           "--backend", backend]
     seconds, peak = _run_measured(cmd, _env(cache))
-    parse = subprocess.run([PY, "-c", PARSE_SCRIPT, str(corpus), str(jobs)], cwd=ROOT, env=_env(cache),
-                           capture_output=True, text=True, check=True)
-    bare = float(parse.stdout.strip())
+    if (size, jobs) not in bare:
+        bare[(size, jobs)] = bare_parse_seconds(corpus, jobs, cache)
     n_words = sum(len(p.read_text().split("---", 2)[2].split()) for p in (corpus / "articles").glob("*.md"))
-    return {"articles": size, "jobs": jobs, "seconds": round(seconds, 2),
+    return {"articles": size, "jobs": jobs, "backend": backend, "words": n_words, "seconds": round(seconds, 2),
             "articles_per_s": round(size / seconds, 2), "words_per_s": round(n_words / seconds),
-            "bare_parse_s": round(bare, 2), "overhead_ratio": round(seconds / bare, 2),
+            "bare_parse_s": round(bare[(size, jobs)], 2), "overhead_ratio": round(seconds / bare[(size, jobs)], 2),
             "peak_rss_mb": round(peak)}
 
 
-def bench_huge(tmp: Path, megabytes: float) -> dict:
+def bench_huge(tmp: Path, megabytes: float, backend: str) -> dict:
     import random
 
     folder = tmp / "huge" / "articles"
@@ -123,9 +168,10 @@ def bench_huge(tmp: Path, megabytes: float) -> dict:
     text = article_text(rng, int(megabytes * 1_000_000 / 5.8))
     (folder / "huge.md").write_text(f"---\nid: huge\ntitle: Huge\nconstructed: true\n---\n{text}\n")
     (tmp / "huge" / "actors.yaml").write_text(REGISTRY)
-    cmd = [PY, "-m", "analysis", "run", str(tmp / "huge"), "--out", str(tmp / "huge-out"), "--quiet"]
+    cmd = [PY, "-m", "analysis", "run", str(tmp / "huge"), "--out", str(tmp / "huge-out"), "--quiet",
+           "--backend", backend]
     seconds, peak = _run_measured(cmd, _env(tmp / "huge-cache"))
-    return {"huge_mb": round(len(text.encode()) / 1e6, 2), "huge_seconds": round(seconds, 1),
+    return {"huge_mb": round(len(text.encode()) / 1e6, 2), "huge_backend": backend, "huge_seconds": round(seconds, 1),
             "huge_peak_rss_mb": round(peak)}
 
 
@@ -134,6 +180,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--words", type=int, default=700, help="words per synthetic article")
+    parser.add_argument("--backends", nargs="+", default=["model", "lexicon"], choices=["model", "lexicon"],
+                        help="sentiment backends to time (default: both)")
     parser.add_argument("--huge-mb", type=float, default=0, help="also run one article of this many MB")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
@@ -143,29 +191,36 @@ def main() -> None:
         figures.update(bench_seed(tmp))
         print(f"seed article: cold {figures['seed_cold_s']} s, warm {figures['seed_warm_cached_s']} s "
               f"(parse cached), {figures['seed_warm_uncached_s']} s (not cached)", flush=True)
-        runs = []
+        figures.update(bench_targets(tmp, args.backends))
+        print("sentiment alone: " + ", ".join(f"{b} {figures[f'targets_per_s_{b}']} targets/s" for b in args.backends),
+              flush=True)
+        runs, bare = [], {}
         for size in args.sizes:
-            for jobs in args.jobs:
-                r = bench_corpus(tmp, size, jobs, args.words)
-                runs.append(r)
-                print(f"{size:5d} articles, {jobs} job(s): {r['seconds']:7.1f} s, {r['articles_per_s']:6.2f} "
-                      f"articles/s, {r['words_per_s']:6d} words/s, bare parse {r['bare_parse_s']} s "
-                      f"(ratio {r['overhead_ratio']}), peak RSS {r['peak_rss_mb']} MB", flush=True)
+            for backend in args.backends:
+                for jobs in args.jobs:
+                    r = bench_corpus(tmp, size, jobs, args.words, backend, bare)
+                    runs.append(r)
+                    print(f"{size:5d} articles, {backend:7s}, {jobs} job(s): {r['seconds']:7.1f} s, "
+                          f"{r['articles_per_s']:6.2f} articles/s, {r['words_per_s']:6d} words/s, bare parse "
+                          f"{r['bare_parse_s']} s (ratio {r['overhead_ratio']}), peak RSS {r['peak_rss_mb']} MB",
+                          flush=True)
         figures["runs"] = runs
         if args.huge_mb:
-            figures.update(bench_huge(tmp, args.huge_mb))
-            print(f"huge article: {figures['huge_mb']} MB in {figures['huge_seconds']} s, "
+            figures.update(bench_huge(tmp, args.huge_mb, args.backends[0]))
+            print(f"huge article ({figures['huge_backend']}): {figures['huge_mb']} MB in {figures['huge_seconds']} s, "
                   f"peak RSS {figures['huge_peak_rss_mb']} MB", flush=True)
     print("\ntargets (issue 8):")
     print(f"  seed warm <= 0.5 s: {figures['seed_warm_cached_s'] <= 0.5} ({figures['seed_warm_cached_s']} s)")
     for size in args.sizes:
-        by_jobs = {r["jobs"]: r for r in runs if r["articles"] == size}
-        for r in by_jobs.values():
-            print(f"  {size} articles, {r['jobs']} job(s): total <= 1.5x bare parse: {r['overhead_ratio'] <= 1.5} "
-                  f"({r['overhead_ratio']}); peak RSS <= 1.5 GB: {r['peak_rss_mb'] <= 1536}")
-        if 1 in by_jobs and 2 in by_jobs:
-            speedup = by_jobs[1]["seconds"] / by_jobs[2]["seconds"]
-            print(f"  {size} articles: 2 jobs >= 1.7x faster than 1: {speedup >= 1.7} ({speedup:.2f}x)")
+        for backend in args.backends:
+            by_jobs = {r["jobs"]: r for r in runs if r["articles"] == size and r["backend"] == backend}
+            for r in by_jobs.values():
+                print(f"  {size} articles, {backend}, {r['jobs']} job(s): total <= 1.5x bare parse: "
+                      f"{r['overhead_ratio'] <= 1.5} ({r['overhead_ratio']}); peak RSS <= 1.5 GB: "
+                      f"{r['peak_rss_mb'] <= 1536} ({r['peak_rss_mb']} MB)")
+            if 1 in by_jobs and 2 in by_jobs:
+                speedup = by_jobs[1]["seconds"] / by_jobs[2]["seconds"]
+                print(f"  {size} articles, {backend}: 2 jobs >= 1.7x faster than 1: {speedup >= 1.7} ({speedup:.2f}x)")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

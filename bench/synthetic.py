@@ -3,7 +3,9 @@ templates written for this project (no third-party text).
 
 Every article is a few paragraphs about invented actors of an invented
 dispute, with names, pronouns, direct and reported quotes, so that every
-stage has work to do. Deterministic for a given seed.
+stage has work to do. Numbers drawn into most sentences keep sentences from
+repeating across the corpus, so caches keyed by sentence text (the sentiment
+model's predictions) do not flatter the figures. Deterministic for a given seed.
 
     python bench/synthetic.py OUT_DIR --articles 100 [--words 700] [--seed 1]
 """
@@ -42,22 +44,22 @@ actors:
 """
 
 SENTENCES = [
-    "{A} met {B} on {day} to discuss the future of the port.",
-    "{A} said the talks with {B} had been difficult but useful.",
-    "\u201cWe will not accept a deal that hurts families,\u201d {A} told reporters.",
-    "According to {A}, the new cranes will arrive before the winter storms.",
-    "{A} accused {B} of hiding the real cost of the project.",
-    "The dockers, {A} said, have every right to be angry.",
-    "{A} praised {B} for a brave and honest decision.",
-    "Critics say {A} has shown no remorse for the closures.",
-    "{A} thanked {B} for the support of the last months.",
-    "\u201cThis is a good day for the harbour,\u201d {A} said. \u201cEveryone worked hard for it.\u201d",
-    "Later that week {A} warned that the strike could last for weeks.",
-    "The Town Hall has promised to publish the budget in {month}.",
-    "{A} and {B} will meet again after the holidays, officials said.",
+    "{A} met {B} on {day} to discuss the future of berth {n}.",
+    "{A} said the {n} hours of talks with {B} had been difficult but useful.",
+    "\u201cWe will not accept a deal that hurts {n} families,\u201d {A} told reporters.",
+    "According to {A}, the {n} new cranes will arrive before the winter storms.",
+    "{A} accused {B} of hiding the real cost of the project, some {n} million.",
+    "The {n} dockers, {A} said, have every right to be angry.",
+    "{A} praised {B} for a brave and honest decision on berth {n}.",
+    "Critics say {A} has shown no remorse for the {n} closures.",
+    "{A} thanked {B} for the support of the last {n} weeks.",
+    "\u201cThis is a good day for the harbour,\u201d {A} said. \u201cAll {n} of us worked hard for it.\u201d",
+    "Later that week {A} warned that the strike could cost {n} jobs.",
+    "The Town Hall has promised to publish the budget of {n} million in {month}.",
+    "{A} and {B} will meet again on {month} {day_n}, officials said.",
     "Few expect a quick agreement, and many fear a long and bitter dispute.",
-    "She said the plan was fair, and he called it a \u201cdisgrace\u201d.",
-    "They have asked the minister to intervene before the ships leave.",
+    "She said the {month} plan was fair, and he called it a \u201cdisgrace\u201d for {n} families.",
+    "They have asked the minister to intervene before the {n} ships leave.",
 ]
 NAMES = ["Ana Ortiz", "Ortiz", "the Harbour Council", "the Dockworkers Union", "Tomas Brennaker", "Brennaker",
          "Karl Vinter", "the minister", "the dockers", "the Town Hall"]
@@ -72,7 +74,8 @@ def article_text(rng: random.Random, words: int) -> str:
         sentences = []
         for _ in range(rng.randint(2, 4)):
             a, b = rng.sample(NAMES, 2)
-            s = rng.choice(SENTENCES).format(A=a, B=b, day=rng.choice(DAYS), month=rng.choice(MONTHS))
+            s = rng.choice(SENTENCES).format(A=a, B=b, day=rng.choice(DAYS), month=rng.choice(MONTHS),
+                                              n=rng.randint(2, 9999), day_n=rng.randint(1, 28))
             sentences.append(s[0].upper() + s[1:])
         paragraph = " ".join(sentences)
         paragraphs.append(paragraph)

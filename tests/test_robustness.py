@@ -98,6 +98,28 @@ def test_huge_sentence_and_unbalanced_quotes(tmp_path):
     assert result["quotes"] and result["quotes"][0]["evidence"].endswith("closing quotation mark missing")
 
 
+@pytest.mark.slow
+def test_a_5_mb_article_finishes(tmp_path):
+    """Issue 8: a 5 MB article is analysed, not refused or crashed (a few minutes on 2 cores)."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from synthetic import REGISTRY as BENCH_REGISTRY
+    from synthetic import article_text
+
+    from analysis.batch import RunSettings
+
+    text = article_text(random.Random(5), 880_000)
+    assert len(text.encode("utf-8")) >= 5_000_000
+    settings = RunSettings(parse_actors(BENCH_REGISTRY), cache_dir=False, sentiment_backend="lexicon")
+    result = analyse_article(Article(id="huge", text=text), settings)
+    assert "error" not in result, result.get("error")
+    assert result["sentences"][-1]["end"] <= len(text)
+    assert {m["actor"] for m in result["mentions"]} >= {"mayor", "council", "union", "minister"}
+
+
 def test_pipeline_needs_no_network(tmp_path, monkeypatch):
     """No network at run time: any socket use fails this test."""
     def refuse(*args, **kwargs):
