@@ -7,16 +7,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
 
-.PHONY: setup run test lab clean
+.PHONY: setup run test lab lock clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every dependency comes from $(LOCK), pinned by name, version and sha256: pip checks each
+# file's hash (--require-hashes) and installs wheels only (no build step runs foreign code).
+# The project itself is then installed without dependencies, built with the locked setuptools.
+# The lock is for Python 3.11 on x86_64 Linux; the optional "train" extra is not in it.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,model]"
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: setup
@@ -28,6 +33,16 @@ test: setup
 
 lab: setup
 	$(BIN)/jupyter lab notebooks
+
+# Regenerate $(LOCK) after changing a pin in pyproject.toml (a maintainer's task: it asks the
+# package index for every file's hash). uv runs from a throwaway venv, never from $(VENV).
+LOCK_TOOL ?= /tmp/discourse-analysis-lock-tool
+lock:
+	$(PYTHON) -m venv $(LOCK_TOOL)
+	$(LOCK_TOOL)/bin/python -m pip install --quiet uv==0.13.9
+	printf 'setuptools>=77\n' | $(LOCK_TOOL)/bin/uv pip compile pyproject.toml - --extra dev --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" --quiet \
+		--output-file $(LOCK)
 
 clean:
 	rm -rf $(VENV) results figures build .pytest_cache

@@ -24,7 +24,14 @@ the keys in :data:`ACTOR_KEYS`:
 ``members``       a list of mappings with the keys in :data:`MEMBER_KEYS`
 ``metonyms``      a list of text, or of mappings with ``text`` and ``stands_for``
 ``fuzzy``         true or false (default true)
+``surnames``      true or false (default true): a person's surname alone
+                  (and after a title or honorific) matches too
 ================  =========================================================
+
+Kinds are person, group, organisation (or organization), state, place,
+event, policy, law and other. An actor id is any text without line breaks or
+control characters (``u.s._congress``, ``chick-fil-a`` and ``George W. Bush``
+all work), except the reserved ``other``.
 
 A key left without a value counts as not given. Texts are stripped and runs
 of whitespace become one space; exact repeats within one actor are dropped.
@@ -91,13 +98,16 @@ ACTOR_KEYS = (
     "members",
     "metonyms",
     "fuzzy",
+    "surnames",
 )
 #: Keys a member of a group actor may have.
 MEMBER_KEYS = ("name", "aliases", "kind", "pronoun")
 
 _TOP_KEYS = ("actors", "version", "description")
 _METONYM_KEYS = ("text", "stands_for")
-_ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+_ID_BAD_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Spellings of a kind read as the kind itself.
+_KIND_SPELLINGS = {"organization": "organisation"}
 _LEADING_THE = re.compile(r"^the\s+")
 # Keys whose phrases are matched in the text and so must denote one actor only.
 _MATCHED_KEYS = ("names", "aliases", "members", "group_nouns", "metonyms")
@@ -455,10 +465,14 @@ def _first_of_each(items: list, key: Callable) -> list:
     return kept
 
 
-def _choice(node: Node | None, source: str, noun: str, owner: str, valid: Sequence[str]) -> str | None:
-    """One of ``valid`` (a kind or pronoun), or ``None`` when not given."""
+def _choice(node: Node | None, source: str, noun: str, owner: str, valid: Sequence[str],
+            spellings: dict[str, str] | None = None) -> str | None:
+    """One of ``valid`` (a kind or pronoun; ``spellings`` maps other spellings to it),
+    or ``None`` when not given."""
     if _absent(node):
         return None
+    if isinstance(node, ScalarNode) and spellings and node.value in spellings:
+        return spellings[node.value]
     if not isinstance(node, ScalarNode) or node.value not in valid:
         given = node.value if isinstance(node, ScalarNode) else None
         shown = repr(given) if given is not None else _describe(node)
@@ -495,12 +509,12 @@ def _check_id(actor_id: str, id_node: Node, source: str) -> None:
             id_node,
             f"actor id {OTHER_ACTOR!r} is reserved for entities the registry does not know; choose another id",
         )
-    if not _ID_PATTERN.match(actor_id):
+    if not actor_id.strip() or actor_id != actor_id.strip() or _ID_BAD_CHARACTER.search(actor_id):
         _fail(
             source,
             id_node,
-            f"invalid actor id {actor_id!r}; an id is a lowercase letter followed by lowercase "
-            "letters, digits or underscores (e.g. 'exiles', 'nato_2')",
+            f"invalid actor id {actor_id!r}; an id is text without leading or trailing spaces, line breaks or "
+            "control characters (e.g. 'exiles', 'u.s._congress', 'George W. Bush')",
         )
 
 
@@ -513,11 +527,12 @@ def _parse_actor(actor_id: str, id_node: Node, node: Node, source: str) -> tuple
 
     if _absent(given.get("kind")):
         _fail(source, id_node, _invalid(f"{where} has no 'kind'", None, ACTOR_KINDS, "kinds"))
-    kind = _choice(given["kind"], source, "kind", where, ACTOR_KINDS)
+    kind = _choice(given["kind"], source, "kind", where, ACTOR_KINDS, _KIND_SPELLINGS)
     pronoun = _choice(given.get("pronoun"), source, "pronoun", where, PRONOUN_TYPES)
     label = _optional_text(given.get("label"), source, f"'label' of {where}")
     _optional_text(given.get("description"), source, f"'description' of {where}")  # checked, not stored
     fuzzy = _flag(given.get("fuzzy"), source, f"'fuzzy' of {where}")
+    surnames = _flag(given.get("surnames"), source, f"'surnames' of {where}")
     lists = {
         key: _text_list(given.get(key), source, f"{key!r} of {where}")
         for key in ("names", "aliases", "group_nouns", "descriptors", "exclude")
@@ -547,6 +562,7 @@ def _parse_actor(actor_id: str, id_node: Node, node: Node, source: str) -> tuple
         exclude=texts("exclude"),
         pronoun=pronoun,
         fuzzy=True if fuzzy is None else fuzzy,
+        surnames=True if surnames is None else surnames,
     )
     phrases = (
         lists["names"]
@@ -572,7 +588,7 @@ def _parse_member(node: Node, source: str, where: str) -> tuple[Member, list[tup
     member = Member(
         name=name,
         aliases=tuple(text for text, _ in aliases),
-        kind=_choice(given.get("kind"), source, "kind", owner, ACTOR_KINDS) or "person",
+        kind=_choice(given.get("kind"), source, "kind", owner, ACTOR_KINDS, _KIND_SPELLINGS) or "person",
         pronoun=_choice(given.get("pronoun"), source, "pronoun", owner, PRONOUN_TYPES),
     )
     return member, [(name, _line(given["name"])), *aliases]

@@ -4,15 +4,23 @@
 are read one at a time (:func:`analysis.corpus.scan_corpus`) and analysed by
 ``--jobs`` worker processes, or on a Dask cluster (``--engine dask``); each
 finished article is written at once to its own part file under
-``DIR/.parts/`` (JSON, keyed by a hash of the article and the settings), and
-the tables are assembled from the parts at the end, in input order. So:
+``DIR/.parts/`` (JSON with a checksum, keyed by a hash of the article and the
+settings), and the tables are assembled from the parts at the end, in input
+order. So:
 
 * memory does not grow with the corpus (a bounded number of articles is in
   flight; tables are written row by row);
 * a re-run, or a run resumed after an interruption, skips every article whose
-  part is already there (parsed documents are also cached by content hash);
-* every input appears in the output: analysed, or a row of ``errors.csv``;
-* the tables are the same whatever the number of jobs or the engine.
+  part is already there and intact (parsed documents are also cached by
+  content hash); a truncated or altered part, and an article that failed, are
+  analysed again;
+* every input appears in the output: analysed, or a row of ``errors.csv``
+  (a stage that failed on an article is a row too, and the article's other
+  rows are kept); the traceback of every error goes to ``DIR/errors.log``;
+* the tables are the same whatever the number of jobs or the engine, and are
+  replaced only when all of them are complete (written to ``DIR/.staging``
+  first): a crash, a full disk or a kill leaves the earlier tables as they were;
+* one run at a time per output folder (a lock file, ``DIR/.lock``).
 
 Examples
 --------
@@ -21,19 +29,22 @@ Examples
 >>> out = tempfile.mkdtemp()
 >>> summary = run_corpus("corpus", out, load_actors("corpus/actors.yaml"), progress=False,
 ...                      sentiment_backend="lexicon")
->>> summary["analysed"] >= 1, summary["errors"]
-(True, 0)
+>>> summary["analysed"] >= 1, summary["errors"], summary["failed"]
+(True, 0, 0)
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
+import traceback
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
@@ -44,18 +55,25 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .corpus import scan_corpus
-from .errors import AnalysisError
+from .errors import AnalysisError, OutputError
 from .sentiment import count_groups_into as _count_into
 from .sentiment import default_backend, summarize_counts
 from .stance import count_stance_into, summarize_stance, write_network
+from .tables import escape_formula, write_csv
 from .types import ActorRegistry, Article, ArticleError
 
-__all__ = ["run_corpus", "RunSettings", "ENGINES", "ROW_TABLES"]
+__all__ = ["run_corpus", "RunSettings", "ENGINES", "ROW_TABLES", "SCHEDULER_TIMEOUT"]
 
 ENGINES = ("local", "dask")
 #: Tables assembled row by row from the parts (``actor_summary`` is computed
 #: from counts and ``articles``/``errors`` are one row per input).
 ROW_TABLES = ("sentences", "mentions", "quotes", "sentiment", "stance", "descriptors", "roles", "frames")
+#: Seconds to wait for a Dask scheduler named with ``--scheduler``.
+SCHEDULER_TIMEOUT = 10
+#: First line of every part file: this tag, a space, and the SHA-256 of the rest.
+_PART_TAG = "analysis-part-v2"
+#: How many failed inputs the summary lists (all of them are in errors.csv).
+_LISTED_FAILURES = 10
 
 
 @dataclass(frozen=True)
@@ -82,7 +100,7 @@ class RunSettings:
 def _part_key(article: Article, fingerprint: str) -> str:
     meta = json.dumps([article.id, article.title, article.outlet, article.date, article.url, article.language,
                        article.source, article.constructed, fingerprint], default=str)
-    return hashlib.sha256((meta + "\0" + article.text).encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256((meta + "\0" + article.text).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def _rows(records) -> list[dict]:
@@ -97,9 +115,14 @@ def _field_names(cls) -> tuple[str, ...]:
 
 def analyse_article(article: Article, settings: RunSettings) -> dict:
     """One article through every stage, as plain rows (what a part file holds).
-    Errors become an error row: a worker never stops the batch."""
+
+    A stage that fails leaves its rows empty and adds an entry to ``errors``
+    (with its traceback in ``tracebacks``); if the article cannot be parsed at
+    all the result is ``{"error": ..., "traceback": ...}``. A worker never
+    stops the batch.
+    """
     from .nlp import load_pipeline, parse_many
-    from .pipeline import _article_row, analyze_doc
+    from .pipeline import _article_row, _one_line, analyze_doc
     from .sentiment import load_lexicon
 
     try:
@@ -108,29 +131,55 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
         lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file else None
         done = analyze_doc(doc, article, settings.registry, sentiment_backend=settings.sentiment_backend,
                            explain=settings.explain, lexicon=lexicon, schemes=settings.schemes)
-    except (AnalysisError, ValueError, KeyError, IndexError, MemoryError, RecursionError) as exc:
-        error = ArticleError(article.source, f"{type(exc).__name__}: {exc}", article.id, "analyse")
-        return {"error": asdict(error)}
+    except Exception as exc:  # one article never stops the batch
+        error = ArticleError(article.source, _one_line(exc), article.id, "analyse")
+        return {"error": asdict(error), "traceback": traceback.format_exc()}
     return {
         "article": _article_row(done),
         "sentences": _rows(done.sentences), "mentions": _rows(done.mentions), "quotes": _rows(done.quotes),
         "sentiment": _rows(done.sentiment), "stance": _rows(done.stance),
         "descriptors": _rows(done.descriptors), "roles": _rows(done.roles), "frames": list(done.frames),
+        "errors": [asdict(e) for e in done.errors], "tracebacks": list(done.tracebacks),
     }
 
 
-def _write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(data, ensure_ascii=False))  # one write: json.dump writes piece by piece
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)  # a part is either complete or absent: safe to resume
+def _write_part(path: Path, data: dict) -> None:
+    """Write a part file whole or not at all, with the checksum of its JSON on its first line."""
+    body = json.dumps(data, ensure_ascii=False)  # one write: json.dump writes piece by piece
+    digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as handle:
+            handle.write(f"{_PART_TAG} {digest}\n{body}")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)  # a part is either complete or absent: safe to resume
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise OutputError(f"cannot write a part file ({exc.strerror or exc}); free space or choose another --out",
+                          source=str(path.parent)) from None
+
+
+def _read_part(path: Path) -> dict | None:
+    """The part's data, or None if it is missing, truncated, altered or of another format."""
+    try:
+        raw = path.read_bytes()
+        head, _, body = raw.partition(b"\n")
+        tag, _, digest = head.decode("ascii").partition(" ")
+        if tag != _PART_TAG or hashlib.sha256(body).hexdigest() != digest:
+            return None
+        data = json.loads(body.decode("utf-8", "surrogatepass"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and ("error" in data or "article" in data) else None
 
 
 def _analyse_to_part(article: Article, settings: RunSettings, path: str) -> str:
     """Worker task: analyse and write the part file; returns its path."""
-    _write_json(Path(path), analyse_article(article, settings))
+    _write_part(Path(path), analyse_article(article, settings))
     return path
 
 
@@ -144,7 +193,7 @@ def _share_cores(threads: int) -> None:
 class _LocalEngine:
     """``jobs`` worker processes (or the calling process for one job)."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, scratch: Path):
         self.jobs = jobs
         self.pool = None
         if jobs > 1:
@@ -161,27 +210,44 @@ class _LocalEngine:
     def result(self, handle):
         return handle if self.pool is None else handle.get()
 
-    def close(self):
+    def close(self, *, cancel: bool = False):
         if self.pool is not None:
-            self.pool.close()
+            if cancel:
+                self.pool.terminate()
+            else:
+                self.pool.close()
             self.pool.join()
 
 
 class _DaskEngine:
-    """The same tasks on a Dask distributed cluster (a LocalCluster by default)."""
+    """The same tasks on a Dask distributed cluster (a LocalCluster by default).
 
-    def __init__(self, jobs: int, scheduler: str | None):
+    Dask's scratch files go to ``scratch`` (under the output folder), not to
+    the system's temporary folder.
+    """
+
+    def __init__(self, jobs: int, scheduler: str | None, scratch: Path):
         try:
+            import dask
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:
             raise AnalysisError("--engine dask needs the 'dask' extra: pip install 'discourse-analysis[dask]'",
                                 source="engine") from exc
+        scratch.mkdir(parents=True, exist_ok=True)
+        self.config = dask.config.set({"temporary-directory": str(scratch)})
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as exc:
+                self.config.__exit__(None, None, None)
+                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+                raise AnalysisError(f"no Dask scheduler answered within {SCHEDULER_TIMEOUT} s ({reason}); give the "
+                                    "address of a running scheduler, e.g. tcp://127.0.0.1:8786, or leave out "
+                                    "--scheduler for a local cluster", source=f"--scheduler {scheduler}") from None
         else:
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+                                        dashboard_address=None, local_directory=str(scratch))
             self.client = Client(self.cluster)
             self.client.run(_share_cores, max(1, (os.cpu_count() or 1) // jobs))
 
@@ -191,10 +257,13 @@ class _DaskEngine:
     def result(self, handle):
         return handle.result()
 
-    def close(self):
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+    def close(self, *, cancel: bool = False):
+        try:
+            self.client.close()
+            if self.cluster is not None:
+                self.cluster.close()
+        finally:
+            self.config.__exit__(None, None, None)
 
 
 #: Tables computed at the end from counts, not written row by row.
@@ -208,20 +277,21 @@ def _columns():
 
 
 class _TableWriter:
-    """CSV files written row by row, with the published columns."""
+    """CSV files written row by row, with the published columns; text cells that a
+    spreadsheet would run as formulas are escaped (:func:`analysis.tables.escape_formula`)."""
 
     def __init__(self, out: Path):
         self.handles, self.writers = {}, {}
         for name, columns in _columns().items():
             if name in _COMPUTED:
                 continue
-            handle = (out / f"{name}.csv").open("w", encoding="utf-8", newline="")
+            handle = (out / f"{name}.csv").open("w", encoding="utf-8", errors="backslashreplace", newline="")
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
             self.handles[name], self.writers[name] = handle, writer
 
     def write(self, name: str, rows) -> None:
-        self.writers[name].writerows(rows)
+        self.writers[name].writerows({k: escape_formula(v) for k, v in row.items()} for row in rows)
 
     def close(self) -> None:
         for handle in self.handles.values():
@@ -237,6 +307,84 @@ def _in_flight(iterable, submit, limit: int) -> Iterator:
             yield queue.popleft()
     while queue:
         yield queue.popleft()
+
+
+def _prepare_output(out: Path) -> None:
+    """Create the output folder, or say in one line why it cannot be used."""
+    if out.exists() and not out.is_dir():
+        raise OutputError("is a file, not a folder: give a folder for the tables with --out", source=str(out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder ({exc.strerror or exc}); choose another --out",
+                          source=str(out)) from None
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold ``out/.lock`` for the run: a second run into the same folder is refused.
+
+    The lock is an ``flock`` on an open file, so the system releases it when
+    the process ends, however it ends (even ``kill -9``): no stale lock.
+    """
+    path = out / ".lock"
+    try:
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write in the output folder ({exc.strerror or exc}); choose a writable --out",
+                          source=str(out)) from None
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no lock, runs must be kept apart by hand
+            fcntl = None
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise OutputError(f"another run is writing to this folder (pid {holder}); wait for it to finish "
+                                  "or give another --out", source=str(out)) from None
+            except OSError:  # a file system without locks (some network mounts): runs must be kept apart by hand
+                pass
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write in the output folder ({exc.strerror or exc}); free space or choose "
+                              "another --out", source=str(out)) from None
+        yield
+    finally:
+        handle.close()
+
+
+def _remove_leftovers(out: Path, parts: Path) -> None:
+    """Temporary files of a run that was killed (we hold the lock: no run is using them)."""
+    for tmp in parts.glob("*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    for folder in (out / ".staging", out / ".dask-scratch"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_settings(lexicon_file: str | None, schemes: tuple[str, ...]) -> None:
+    """Read the lexicon and scheme files once, before any work: one clear error for a bad one."""
+    from .framing import load_frame_scheme
+    from .sentiment import load_lexicon
+
+    for scheme in schemes:
+        load_frame_scheme(scheme)
+    if lexicon_file:
+        try:
+            load_lexicon(lexicon_file)
+        except UnicodeDecodeError:
+            raise AnalysisError("not UTF-8 text: a lexicon is a UTF-8 file of word<TAB>valence lines",
+                                source=lexicon_file) from None
+        except OSError as exc:
+            raise AnalysisError(f"cannot read the lexicon ({exc.strerror or exc})", source=lexicon_file) from None
 
 
 def run_corpus(
@@ -280,26 +428,54 @@ def run_corpus(
     Returns
     -------
     dict
-        ``articles`` (inputs), ``analysed``, ``errors``, ``resumed`` (taken from
-        earlier parts), ``seconds``.
+        ``articles`` (inputs), ``analysed`` (rows of articles.csv), ``errors``
+        (inputs that could not be read or analysed at all), ``partial``
+        (analysed articles where a stage failed), ``failed`` (inputs with any
+        error: ``errors + partial``), ``failures`` (the first few error rows,
+        as dicts), ``resumed`` (taken from intact earlier parts), ``redone``
+        (earlier parts that were damaged or held an error, analysed again),
+        ``seconds``.
+
+    Raises
+    ------
+    AnalysisError
+        Before any work, for a bad setting (engine, jobs, a scheme or lexicon
+        file, an unreachable scheduler); :class:`~analysis.errors.OutputError`
+        when ``out_dir`` cannot be written (a file, read-only, full) or another
+        run holds it. The earlier tables in ``out_dir`` are then left as they were.
     """
     if engine not in ENGINES:
         raise AnalysisError(f"unknown engine {engine!r}; valid: {', '.join(ENGINES)}", source="engine")
     if jobs < 1:
         raise AnalysisError(f"jobs={jobs}; give 1 or more", source="jobs")
+    schemes = tuple(str(s) for s in schemes)
+    _check_settings(lexicon_file, schemes)
     out = Path(out_dir)
-    parts = out / ".parts"
-    parts.mkdir(parents=True, exist_ok=True)
+    _prepare_output(out)
+    with _locked(out):
+        parts = out / ".parts"
+        try:
+            parts.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create {parts.name} ({exc.strerror or exc})", source=str(out)) from None
+        _remove_leftovers(out, parts)
+        return _run_locked(corpus, out, parts, registry, jobs=jobs, engine=engine, scheduler=scheduler,
+                           pipeline=pipeline, cache_dir=cache_dir, sentiment_backend=sentiment_backend,
+                           explain=explain, lexicon_file=lexicon_file, schemes=schemes, progress=progress)
+
+
+def _run_locked(corpus, out: Path, parts: Path, registry: ActorRegistry, *, jobs, engine, scheduler, pipeline,
+                cache_dir, sentiment_backend, explain, lexicon_file, schemes, progress) -> dict:
     cache = cache_dir if cache_dir is False else str(cache_dir) if cache_dir else None
     settings = RunSettings(registry, pipeline, cache, sentiment_backend or default_backend(), explain, lexicon_file,
-                           tuple(str(s) for s in schemes))
+                           schemes)
     fingerprint = settings.fingerprint()
     started = time.perf_counter()
     order: list[tuple[str, str]] = []  # ("part", path) or ("error", json) in input order
-    resumed = 0
+    resumed = redone = 0
 
     def tasks():
-        nonlocal resumed
+        nonlocal resumed, redone
         for item in scan_corpus(corpus):
             if isinstance(item, ArticleError):
                 order.append(("error", json.dumps(asdict(item))))
@@ -307,52 +483,95 @@ def run_corpus(
             path = parts / f"{_part_key(item, fingerprint)}.json"
             order.append(("part", str(path)))
             if path.exists():
-                resumed += 1
-                continue
+                earlier = _read_part(path)
+                if earlier is not None and "error" not in earlier and not earlier.get("errors"):
+                    resumed += 1
+                    continue
+                redone += 1  # damaged, or an error that may since have been fixed: analyse again
             yield item, settings, str(path)
 
-    runner = _DaskEngine(jobs, scheduler) if engine == "dask" else _LocalEngine(jobs)
+    scratch = out / ".dask-scratch"
+    runner = _DaskEngine(jobs, scheduler, scratch) if engine == "dask" else _LocalEngine(jobs, scratch)
     bar = tqdm(desc="Analysing articles", unit="article", disable=not progress)
+    finished = False
     try:
         for handle in _in_flight(tasks(), lambda args: runner.submit(*args), limit=4 * jobs):
             runner.result(handle)
             bar.update(1)
+        finished = True
     finally:
-        runner.close()
+        runner.close(cancel=not finished)
         bar.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     summary = _assemble(out, order, registry)
-    summary.update(articles=len(order), resumed=resumed, seconds=round(time.perf_counter() - started, 3))
+    summary.update(articles=len(order), resumed=resumed, redone=redone,
+                   seconds=round(time.perf_counter() - started, 3))
     return summary
 
 
 def _assemble(out: Path, order: list[tuple[str, str]], registry: ActorRegistry) -> dict:
-    """Write the tables from the parts, in input order, row by row."""
-    from .pipeline import _error_row
+    """Write the tables from the parts, in input order, row by row: first into
+    ``out/.staging``, then moved into ``out`` once every file is complete."""
+    staging = out / ".staging"
+    try:
+        staging.mkdir(exist_ok=True)
+        summary = _write_tables(staging, order, registry)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, out / path.name)
+    except OSError as exc:
+        raise OutputError(f"cannot write the tables ({exc.strerror or exc}); the earlier tables are unchanged; "
+                          "free space or choose another --out", source=str(out)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
 
-    writer = _TableWriter(out)
+
+def _write_tables(folder: Path, order: list[tuple[str, str]], registry: ActorRegistry) -> dict:
+    from .pipeline import ERROR_LOG, _error_row, _log_entry
+
+    writer = _TableWriter(folder)
     counts: dict = {}
     stance_counts: dict = {}
-    analysed = errors = 0
-    try:
-        for kind, value in order:
-            if kind == "error":
-                writer.write("errors", [_error_row(ArticleError(**json.loads(value)))])
-                errors += 1
-                continue
-            part = json.loads(Path(value).read_text(encoding="utf-8"))
-            if "error" in part:
-                writer.write("errors", [_error_row(ArticleError(**part["error"]))])
-                errors += 1
-                continue
-            writer.write("articles", [part["article"]])
-            for name in ROW_TABLES:
-                writer.write(name, part[name])
-            _count_into(counts, part["sentiment"])
-            count_stance_into(stance_counts, part["stance"])
-            analysed += 1
-    finally:
-        writer.close()
-    summarize_counts(counts, rng=np.random.default_rng(0)).to_csv(out / "actor_summary.csv", index=False,
-                                                                   lineterminator="\n")
-    write_network(summarize_stance(stance_counts), out, registry)
-    return {"analysed": analysed, "errors": errors}
+    analysed = errors = partial = 0
+    failures: list[dict] = []  # the first error of each of the first few failed inputs
+    listed: set[tuple[str, str]] = set()
+
+    def report(error: ArticleError, details: str = "") -> None:
+        writer.write("errors", [_error_row(error)])
+        log.write(_log_entry(error, details))
+        if len(failures) < _LISTED_FAILURES and (error.article_id, error.source) not in listed:
+            listed.add((error.article_id, error.source))
+            failures.append(_error_row(error))
+
+    with (folder / ERROR_LOG).open("w", encoding="utf-8", errors="backslashreplace") as log:
+        try:
+            for kind, value in order:
+                if kind == "error":
+                    report(ArticleError(**json.loads(value)))
+                    errors += 1
+                    continue
+                part = _read_part(Path(value))
+                if part is None:  # removed or damaged since it was written: say so, never crash
+                    report(ArticleError(value, "part file missing or damaged after it was written; run again to "
+                                               "analyse the article again", "", "assemble"))
+                    errors += 1
+                    continue
+                if "error" in part:
+                    report(ArticleError(**part["error"]), part.get("traceback", ""))
+                    errors += 1
+                    continue
+                writer.write("articles", [part["article"]])
+                for name in ROW_TABLES:
+                    writer.write(name, part[name])
+                for error, details in zip(part["errors"], part["tracebacks"], strict=True):
+                    report(ArticleError(**error), details)
+                partial += bool(part["errors"])
+                _count_into(counts, part["sentiment"])
+                count_stance_into(stance_counts, part["stance"])
+                analysed += 1
+        finally:
+            writer.close()
+    write_csv(summarize_counts(counts, rng=np.random.default_rng(0)), folder / "actor_summary.csv")
+    write_network(summarize_stance(stance_counts), folder, registry)
+    return {"analysed": analysed, "errors": errors, "partial": partial, "failed": errors + partial,
+            "failures": failures}

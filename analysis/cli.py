@@ -12,6 +12,11 @@ evaluate mentions
     Score actor mentions against hand annotations (``corpus/annotations``).
 evaluate polnear PATH.jsonl
     Score quotes and speakers against PolNeAR attributions (last line: JSON).
+evaluate basil DIR
+    Run the batch on the BASIL articles and score mentions, quotes, speakers,
+    author portrayal and stance against its annotations (last line: JSON).
+actors suggest CORPUS / actors check FILE [CORPUS]
+    Draft an actor registry from a corpus; check a registry (against a corpus).
 kwic
     Print the keyword-in-context lines of one actor.
 
@@ -25,6 +30,7 @@ belarus-exiles-cnn  ...NATO...
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -37,7 +43,7 @@ from .actors import check_actor, load_actors
 from .batch import ENGINES, run_corpus
 from .concordance import kwic
 from .corpus import load_corpus
-from .errors import AnalysisError
+from .errors import AnalysisError, CorpusError
 from .evaluate import (
     document_label,
     evaluate_newsmtsc,
@@ -50,7 +56,7 @@ from .evaluate import (
     score_polarity,
 )
 from .exercises import build_exercises
-from .pipeline import TABLE_COLUMNS, analyze, quotes_of
+from .pipeline import ERROR_LOG, TABLE_COLUMNS, analyze, quotes_of
 from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
 from .quotes import speaker_shares
 from .reproduce import figure_digests, run_notebooks
@@ -99,8 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(run)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against annotations")
-    ev.add_argument("task", choices=["mentions", "polnear", "newsmtsc", "persent"], help="what to score")
-    ev.add_argument("path", nargs="?", help="the data file: PolNeAR or NewsMTSC JSONL, PerSenT CSV")
+    ev.add_argument("task", choices=["mentions", "polnear", "newsmtsc", "persent", "basil"], help="what to score")
+    ev.add_argument("path", nargs="?", help="the data file: PolNeAR or NewsMTSC JSONL, PerSenT CSV; BASIL folder")
+    ev.add_argument("--out", default="build/basil-run", help="basil: the run folder (default: build/basil-run)")
+    ev.add_argument("--seed", type=int, default=0, help="basil: seed of the bootstrap over articles (default 0)")
     ev.add_argument("--limit", type=int, help="persent: score only the first N documents")
     ev.add_argument("--gold", default="corpus/annotations", help="mentions: gold file or folder")
     ev.add_argument("--corpus", default="corpus", help="the annotated corpus (default: corpus)")
@@ -133,6 +141,22 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("exercises", help="build the exercise and solution notebooks from their sources")
     ex.add_argument("--source", default="notebooks/exercises/source", help="source notebooks")
     ex.add_argument("--out", default="notebooks/exercises", help="where the two variants go")
+
+    ac = sub.add_parser("actors", help="draft an actor registry from a corpus, or check one")
+    ac_sub = ac.add_subparsers(dest="action", required=True)
+    sg = ac_sub.add_parser("suggest", help="a draft registry of the corpus's most mentioned entities (YAML)")
+    sg.add_argument("corpus", help="corpus folder, article file, .jsonl or .csv, or a BASIL folder")
+    sg.add_argument("--top", type=int, default=40, help="how many actors to draft (default 40)")
+    sg.add_argument("--min-mentions", type=int, default=2, help="leave out rarer entities (default 2)")
+    sg.add_argument("--out", help="write the draft to this file (default: standard output)")
+    ck = ac_sub.add_parser("check", help="shared phrases, unused actors, frequent unregistered entities")
+    ck.add_argument("file", help="the actor registry YAML")
+    ck.add_argument("corpus", nargs="?", help="corpus (as for run), or a BASIL folder; without it the file alone")
+    ck.add_argument("--min-mentions", type=int, default=3, help="list unregistered entities from N mentions")
+    for p in (sg, ck):
+        p.add_argument("--pipeline", help="installed spaCy pipeline to use (default: the pinned one)")
+        p.add_argument("--cache-dir", help="folder for cached parses")
+        p.add_argument("--no-cache", action="store_true", help="do not read or write cached parses")
 
     kw = sub.add_parser("kwic", help="keyword in context for one actor")
     kw.add_argument("actor", help="actor id from the registry")
@@ -261,18 +285,51 @@ def _figures(out: Path, figures: Path, registry) -> list[Path]:
         art = Article(id=row.article_id, text=" " * int(row.n_chars), title=row.title,
                       constructed=str(row.constructed) == "True")
         fig = article_dispersion_figure(mentions, art, registry, n_words=int(row.n_words))
-        written.append(save_figure(fig, figures / f"dispersion_{art.id}.png"))
+        written.append(save_figure(fig, figures / _figure_name("dispersion", art.id)))
         plt.close(fig)
         own = quotes[quotes.article_id == art.id]
         if len(own):
             fig = plot_speaker_shares(speaker_shares(own), registry=registry,
                                       title=f"Who speaks in '{art.title or art.id}'")
-            written.append(save_figure(fig, figures / f"speakers_{art.id}.png"))
+            written.append(save_figure(fig, figures / _figure_name("speakers", art.id)))
             plt.close(fig)
     return written
 
 
+#: Longest article id used whole in a figure's file name (file names stop at 255 bytes).
+_MAX_ID_IN_NAME = 120
+
+
+def _figure_name(kind: str, article_id: str) -> str:
+    """``<kind>_<article_id>.png``; a very long id is shortened and made unique with a hash."""
+    if len(article_id.encode("utf-8")) > _MAX_ID_IN_NAME:
+        digest = hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
+        article_id = f"{article_id[:_MAX_ID_IN_NAME - 13]}-{digest}"
+    return f"{kind}_{article_id}.png"
+
+
+#: Exit status of ``run``: every input analysed / some failed (tables written) / bad invocation or nothing analysed.
+EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD = 0, 1, 2
+
+
+def _report_failures(summary: dict, out: Path) -> None:
+    """A short list of the failed inputs on standard error (all of them are in errors.csv)."""
+    total, partial = summary["failed"], summary["partial"]
+    print(f"{total} of {summary['articles']} input(s) failed ({summary['errors']} not analysed, {partial} analysed "
+          f"with a failed stage); every one is in {out / 'errors.csv'}, tracebacks in {out / 'errors.log'}:",
+          file=sys.stderr)
+    for row in summary["failures"]:
+        message = row["message"] if len(row["message"]) <= 200 else row["message"][:197] + "..."
+        print(f"  {row['article_id'] or '-'} [{row['stage']}] {message}", file=sys.stderr)
+    listed = len(summary["failures"])
+    if listed < total:
+        print(f"  ... and {total - listed} more input(s) with errors", file=sys.stderr)
+
+
 def _run(args) -> int:
+    if not Path(args.corpus).exists():
+        raise CorpusError("no such file or folder: give a corpus folder, an article file, a .jsonl or a .csv file",
+                          source=args.corpus)
     registry = load_actors(_default_actors(args.corpus, args.actors))
     if args.lexicon and args.backend != "lexicon":
         raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
@@ -282,7 +339,8 @@ def _run(args) -> int:
         explain=args.explain, lexicon_file=args.lexicon, schemes=tuple(args.schemes), progress=not args.quiet,
     )
     out = Path(args.out)
-    written = [out / f"{name}.csv" for name in TABLE_COLUMNS] + [out / "stance_matrix.csv", out / "stance.graphml"]
+    written = [out / f"{name}.csv" for name in TABLE_COLUMNS] + [out / "stance_matrix.csv", out / "stance.graphml",
+                                                                 out / ERROR_LOG]
     if args.figures:
         written += _figures(out, Path(args.figures), registry)
     if not args.quiet:
@@ -290,9 +348,12 @@ def _run(args) -> int:
               f"earlier run), {summary['errors']} error(s), in {summary['seconds']:.1f} s")
         for path in written:
             print(f"  wrote {path}")
-        if summary["errors"]:
-            print(f"  see {out / 'errors.csv'} for the inputs that could not be analysed")
-    return 0
+    if summary["failed"]:
+        _report_failures(summary, out)
+    if not summary["analysed"]:
+        print(f"error: {args.corpus}: nothing was analysed ({summary['articles']} input(s))", file=sys.stderr)
+        return EXIT_BAD
+    return EXIT_SOME_FAILED if summary["failed"] else EXIT_OK
 
 
 def _evaluate_polnear(args) -> int:
@@ -313,9 +374,9 @@ def _evaluate_polnear(args) -> int:
 
 
 def _evaluate(args) -> int:
-    if args.task in ("polnear", "newsmtsc", "persent"):
-        return {"polnear": _evaluate_polnear, "newsmtsc": _evaluate_newsmtsc, "persent": _evaluate_persent}[
-            args.task](args)
+    if args.task in ("polnear", "newsmtsc", "persent", "basil"):
+        return {"polnear": _evaluate_polnear, "newsmtsc": _evaluate_newsmtsc, "persent": _evaluate_persent,
+                "basil": _evaluate_basil}[args.task](args)
     articles = load_corpus(args.corpus)
     gold = load_gold_mentions(args.gold, articles)
     articles = [a for a in articles if a.id in set(gold.article_id)]
@@ -329,6 +390,105 @@ def _evaluate(args) -> int:
         print(scores.to_string(index=False))
         print("\nRecall by annotated type")
         print(by_type.to_string(index=False))
+    return 0
+
+
+#: The actor registry ``evaluate basil`` uses unless ``--actors`` names another.
+BASIL_ACTORS = Path(__file__).parent / "resources" / "evaluation" / "basil_actors.yaml"
+
+
+def _evaluate_basil(args) -> int:
+    from .evaluate import evaluate_basil, read_basil
+
+    if not args.path:
+        raise AnalysisError("give the BASIL folder, e.g. ../shared/data/basil", source="arguments")
+    if not Path(args.path).is_dir():
+        raise AnalysisError("no such folder; give the BASIL folder (with articles/ and annotations/)",
+                            source=args.path)
+    if args.lexicon and args.backend != "lexicon":
+        raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
+    gold = read_basil(args.path)
+    registry = load_actors(args.actors or BASIL_ACTORS)
+    out = Path(args.out)
+    corpus = out / "input" / "basil.jsonl"  # the articles as a corpus file, so the run is a normal batch run
+    corpus.parent.mkdir(parents=True, exist_ok=True)
+    with corpus.open("w", encoding="utf-8") as handle:
+        for a in gold.articles:
+            handle.write(json.dumps({"id": a.id, "text": a.text, "title": a.title, "outlet": a.outlet,
+                                     "date": a.date, "url": a.url}, ensure_ascii=False) + "\n")
+    summary = run_corpus(corpus, out, registry, pipeline=args.pipeline,
+                         cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,
+                         explain=args.explain, lexicon_file=args.lexicon, progress=not args.quiet)
+    scores = evaluate_basil(gold, out, registry, seed=args.seed)
+    scores.update(backend=args.backend or default_backend(), actors=str(registry.source), run_dir=str(out),
+                  seconds=summary["seconds"])
+    if not args.json:
+        _print_basil(args.path, scores)
+    print(json.dumps(scores, ensure_ascii=False))
+    return 0
+
+
+def _print_basil(path: str, s: dict) -> None:
+    def line(name, key, extra=""):
+        if s[key] is None:
+            print(f"  {name:44s} -      (n=0){extra}")
+            return
+        low, high = (f"{s[key + b]:.3f}" if s[key + b] is not None else "-" for b in ("_low", "_high"))
+        print(f"  {name:44s} {s[key]:.3f}  (95% CI {low}-{high}; n={s['n_' + key]}){extra}")
+
+    print(f"BASIL at {path}: {s['articles']} articles, {s['articles_analysed']} analysed, "
+          f"{s['articles_failed']} failed (run folder {s['run_dir']}, backend {s['backend']!r}, "
+          f"actors {s['actors']}); intervals: bootstrap over articles")
+    line("coverage of gold (article, entity) pairs", "coverage",
+         f"; {s['gold_pairs_without_actor']} pair(s) of entities without a registry actor left out")
+    line("quote spans found", "quote_spans_found")
+    line("named speaker correct (of found)", "named_speaker_correct",
+         f"; {s['quote_spans_named_found_without_speaker']} found without a speaker")
+    print(f"  author portrayal per (article, entity), read from actor_summary.csv {s['portrayal_basis']}:")
+    line("  accuracy", "portrayal_accuracy")
+    line("  macro-F1", "portrayal_f1_macro")
+    line("  all-neutral baseline accuracy", "portrayal_baseline_accuracy")
+    line("  all-neutral baseline macro-F1", "portrayal_baseline_f1_macro")
+    if "portrayal_f1_negative" in s:
+        print("    per-class F1: " + ", ".join(f"{k} {s['portrayal_f1_' + k]:.3f}" for k in SENTIMENT_LABELS)
+              + f"; gold {s['portrayal_gold_counts']}")
+    line("stance pairs found (in the span's sentence)", "stance_pairs_found")
+    line("stance direction agreement (of found)", "stance_direction_agreement")
+    line("stance pairs found (in the article)", "stance_article_pairs_found")
+    line("stance direction agreement (article)", "stance_article_direction_agreement")
+    if s["missing_entities"]:
+        print(f"  entities without a registry actor ({len(s['missing_entities'])}): "
+              + ", ".join(s["missing_entities"]))
+
+
+def _corpus_for_tools(path: str) -> list:
+    """A corpus as for ``run``, or the articles of a BASIL folder."""
+    folder = Path(path)
+    if folder.is_dir() and (folder / "annotations").is_dir() and any((folder / "articles").glob("*/*.json")):
+        from .evaluate import read_basil
+
+        return list(read_basil(folder).articles)
+    return load_corpus(folder)
+
+
+def _actors(args) -> int:
+    from .registry_tools import check_registry, suggest_registry
+
+    cache = False if args.no_cache else args.cache_dir
+    if args.action == "suggest":
+        text = suggest_registry(_corpus_for_tools(args.corpus), top=args.top, min_mentions=args.min_mentions,
+                                pipeline=args.pipeline, cache_dir=cache)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"wrote {args.out}", file=sys.stderr)
+        else:
+            print(text, end="")
+        return 0
+    registry = load_actors(args.file)
+    articles = _corpus_for_tools(args.corpus) if args.corpus else None
+    report = check_registry(registry, articles, min_mentions=args.min_mentions, pipeline=args.pipeline,
+                            cache_dir=cache)
+    print("\n".join(report.lines()))
     return 0
 
 
@@ -347,8 +507,15 @@ def main(argv: list[str] | None = None) -> int:
     plt.switch_backend("Agg")  # figures go to files; never open a window
     try:
         commands = {"run": _run, "evaluate": _evaluate, "kwic": _kwic, "train": _train, "figures": _reproduce,
-                    "exercises": _exercises, "import": _import}
+                    "exercises": _exercises, "import": _import, "actors": _actors}
         return commands[args.command](args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file or folder the command writes or reads: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: a run resumes where it stopped when started again", file=sys.stderr)
+        return 130

@@ -83,6 +83,11 @@ _DEFAULT_TYPES = {
     "group": frozenset({"they"}),
     "organisation": frozenset({"it", "they"}),
     "state": frozenset({"it"}),
+    "place": frozenset({"it"}),
+    "event": frozenset({"it"}),
+    "policy": frozenset({"it"}),
+    "law": frozenset({"it"}),
+    "other": frozenset({"he", "she", "it", "they"}),
 }
 _NER_TYPES = {
     "PERSON": frozenset({"he", "she"}),
@@ -173,9 +178,23 @@ def _span(doc: Doc, m: Mention) -> Span | None:
     return doc.char_span(m.start, m.end, alignment_mode="expand")
 
 
+#: Abbreviated titles, read as the word a later description uses ("Gov." -> "the governor").
+TITLE_ABBREVIATIONS = {
+    "gov.": "governor", "sen.": "senator", "rep.": "representative", "gen.": "general", "lt.": "lieutenant",
+    "sec.": "secretary", "atty.": "attorney", "amb.": "ambassador", "pres.": "president", "supt.": "superintendent",
+    "adm.": "admiral", "col.": "colonel", "capt.": "captain", "sgt.": "sergeant", "cmdr.": "commander",
+    "prof.": "professor", "rev.": "reverend", "insp.": "inspector", "det.": "detective",
+}
+
+
 def _learned_descriptors(doc: Doc, span: Span) -> set[str]:
     """Titles and appositions the text attaches to a name: 'President',
-    'Russian President', 'dissident', 'ally' ..."""
+    'Russian President', 'dissident', 'ally', 'governor' (from 'Gov.') ..."""
+    found = _learned_words(doc, span)
+    return found | {TITLE_ABBREVIATIONS[w] for w in found if w in TITLE_ABBREVIATIONS}
+
+
+def _learned_words(doc: Doc, span: Span) -> set[str]:
     found = set()
     root = span.root
     for child in root.children:
@@ -257,7 +276,8 @@ def _anaphors(doc: Doc, taken: set[int], refs_descriptors: set[str]) -> list[tup
         if form in PRONOUN_TYPE and token.tag_ in ("PRP", "PRP$") and not _is_pleonastic(token):
             found.append((token.i, token.i + 1, "pronoun", PRONOUN_TYPE[form]))
     for chunk in doc.noun_chunks:
-        if any(i in taken for i in range(chunk.start, chunk.end)):
+        # a description may have a name as modifier ("the Texas governor"), not as head
+        if chunk.root.i in taken:
             continue
         first = chunk[0].lower_
         head = chunk.root
@@ -294,16 +314,21 @@ def _confidence(best: float, second: float) -> float:
     return round(0.5 + 0.45 * (2 * share - 1), 2) if second > 0 else 0.9
 
 
-def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: int, para: int, doc, quote):
+def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: int, para: int, doc, quote,
+            spoken: Quote | None = None, spoken_sent: int | None = None):
     anaphor = doc[start]
-    refs = [r for k in range(sent - _WINDOW, sent + 1) for r in by_sent.get(k, ())]
+    # the speaker of a quote ('"...," she said') is looked for before the quote, however long it is
+    first = min(sent, spoken_sent) if spoken_sent is not None else sent
+    refs = [r for k in range(first - _WINDOW, sent + 1) for r in by_sent.get(k, ())]
     plural = doc[start:end].root.tag_ in ("NNS", "NNPS")
     scores: dict[tuple, float] = defaultdict(float)
     latest: dict[tuple, _Ref] = {}
     # a filter that rules out one mention of an entity rules out the entity
     blocked = {ref.key for ref in refs if ref.end <= start and _blocked(anaphor, ref, kind, quote)}
+    if spoken is not None:  # nobody named inside the quote is its speaker
+        blocked |= {ref.key for ref in refs if spoken.start <= ref.token.idx < spoken.end}
     for ref in refs:
-        if ref.end > start or sent - ref.sent > _WINDOW or ref.key in blocked:
+        if ref.end > start or first - ref.sent > _WINDOW or ref.key in blocked:
             continue
         if start <= ref.start < end or not _agrees(ref, kind, value, plural):
             continue
@@ -330,10 +355,18 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
     for ref in refs:
         by_sent[ref.sent].append(ref)
     direct = IntervalIndex((q.start, q.end, q) for q in quotes if q.kind == "direct")
+    speakers = IntervalIndex((q.speaker_start, q.speaker_end, q) for q in quotes
+                             if q.speaker_start >= 0 and q.speaker_end > q.speaker_start)
     for start, end, kind, value in anaphors:
         head = doc[start:end].root
         quote = next(iter(direct.containing(doc[start].idx)), None)
-        choice = _choose(by_sent, start, end, kind, value, sent_of[head.i], para_of[head.i], doc, quote)
+        spoken = next(iter(speakers.containing(head.idx)), None)
+        spoken_sent = None
+        if spoken is not None and spoken.start < head.idx:
+            opening = doc.char_span(spoken.start, min(spoken.start + 1, spoken.end), alignment_mode="expand")
+            spoken_sent = sent_of[opening.start] if opening is not None and len(opening) else None
+        choice = _choose(by_sent, start, end, kind, value, sent_of[head.i], para_of[head.i], doc, quote,
+                         spoken if spoken is not None and spoken.start < head.idx else None, spoken_sent)
         if choice is None:
             continue
         ref, best, second, runner_up = choice

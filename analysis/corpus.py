@@ -32,6 +32,8 @@ import datetime as dt
 import json
 import os
 import re
+import stat
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -74,6 +76,8 @@ _FENCE = "---"
 _FRONT_MATTER_SHAPE = "---\nid: my-article\ntitle: ...\n---"
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _UTF8_BOM = b"\xef\xbb\xbf"
+# Lone UTF-16 surrogates: JSON can write them (\ud800) but they are not text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ICONV_HINT = "re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 old.md > new.md`)"
 
 # Binary sniffing looks at the start of a file only, like `file` and git do.
@@ -210,6 +214,7 @@ def _front_matter_mapping(yaml_text: str, source: str) -> dict:
     """Parse the YAML between the fences; it must be a non-empty mapping."""
     # The YAML starts on line 2 of the file: YAML's 0-based line + 2.
     try:
+        _refuse_aliases(yaml_text, source)
         metadata = yaml.safe_load(yaml_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -234,6 +239,25 @@ def _front_matter_mapping(yaml_text: str, source: str) -> dict:
             line=2,
         )
     return metadata
+
+
+def _refuse_aliases(yaml_text: str, source: str) -> None:
+    """Refuse YAML anchors and aliases (``&a``, ``*a``) before building anything.
+
+    Front matter is a few ``key: value`` lines; anchors have no use there, and
+    aliases of aliases let a few lines expand into gigabytes ("billion
+    laughs"). The actor registry refuses them too.
+    """
+    for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            raise CorpusError(
+                f"YAML {kind} ({'*' if kind == 'alias' else '&'}{event.anchor}) in the front matter: "
+                "anchors and aliases are not allowed; write each value out "
+                "(quote values that start with '&' or '*')",
+                source=source,
+                line=event.start_mark.line + 2,
+            )
 
 
 def _yaml_kind(value: object) -> str:
@@ -307,26 +331,77 @@ def read_article(path: str | os.PathLike, *, max_bytes: int = _DEFAULT_MAX_BYTES
 
 def _read_article_bytes(path: Path, source: str, max_bytes: int) -> bytes:
     """The file's bytes, after checking it exists, fits and is non-empty text."""
-    if not path.exists():
-        raise CorpusError("file not found", source=source)
-    if path.is_dir():
-        raise CorpusError(
-            "is a folder, not an article file: use scan_corpus() or load_corpus() for folders",
-            source=source,
-        )
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise CorpusError(
-            f"file is {size:,} bytes, more than the limit of {max_bytes:,} (max_bytes): "
-            "split it into one file per article, or raise max_bytes",
-            source=source,
-        )
-    data = path.read_bytes()
+    data = _read_regular_file(path, source, max_bytes)
     if not data.removeprefix(_UTF8_BOM).strip():
         raise CorpusError("empty file: an article needs front matter and text", source=source)
     reason = _binary_reason(data[:_SNIFF_BYTES])
     if reason is not None:
         raise CorpusError(reason, source=source)
+    return data
+
+
+def _check_regular_file(path: Path, source: str) -> os.stat_result:
+    """``path``'s status, if it is a regular file (a symbolic link to one is followed).
+
+    Folders, FIFOs, sockets and devices (``/dev/zero`` behind a link) are
+    refused without being opened: opening a FIFO for reading blocks until
+    someone writes to it, and a device can be read forever.
+    """
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise CorpusError("file not found (or a broken symbolic link)", source=source) from None
+    except OSError as exc:
+        raise CorpusError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise CorpusError(
+            "is a folder, not an article file: use scan_corpus() or load_corpus() for folders",
+            source=source,
+        )
+    if not stat.S_ISREG(status.st_mode):
+        raise CorpusError(
+            f"not a regular file ({_file_kind(status.st_mode)}): give article files, "
+            "not pipes, sockets or devices",
+            source=source,
+        )
+    return status
+
+
+def _file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def _too_large(size: int, max_bytes: int, source: str) -> CorpusError:
+    return CorpusError(
+        f"file is {size:,} bytes, more than the limit of {max_bytes:,} (max_bytes): "
+        "split it into one file per article, or raise max_bytes",
+        source=source,
+    )
+
+
+def _read_regular_file(path: Path, source: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` bytes of a regular file; a larger file is refused, never read whole."""
+    status = _check_regular_file(path, source)
+    if status.st_size > max_bytes:
+        raise _too_large(status.st_size, max_bytes, source)
+    try:
+        # O_NONBLOCK: should the file be swapped for a FIFO since the check, opening does not hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise CorpusError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise CorpusError("not a regular file: give article files, not pipes or devices", source=source)
+        data = handle.read(max_bytes + 1)  # a file that grows past the check is still capped
+    if len(data) > max_bytes:
+        raise _too_large(len(data), max_bytes, source)
     return data
 
 
@@ -387,13 +462,7 @@ def _article_from_front_matter(
     article = _article_from_fields(
         metadata, "", source, line_of=lambda key: _key_line(raw, key, body_line)
     )
-    if not article.title:
-        raise _IdentifiedArticleError(
-            "'title' is empty: give the article's headline or a short description",
-            source=source,
-            line=_key_line(raw, "title", body_line),
-            article_id=article.id,
-        )
+    # An empty title ("title: ''") is kept as empty: real articles may have no headline.
     text = _article_text(body)
     if not text:
         raise _IdentifiedArticleError(
@@ -538,6 +607,14 @@ def _article_from_record(record: Mapping, source: str, max_bytes: int) -> Articl
             f"({_valid_keys_text(_REQUIRED_COLUMNS, CORPUS_COLUMNS[2:])})",
             source=source,
         )
+    for key, value in record.items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            found = _SURROGATE.search(value).group()
+            raise CorpusError(
+                f"{key!r} holds a lone surrogate (\\u{ord(found):04x}), which is not a character: "
+                "fix the \\u escape in the file (a surrogate must be paired)",
+                source=source,
+            )
     metadata = {key: value for key, value in record.items() if key != "text"}
     article = _article_from_fields(metadata, "", source)
     raw_text = record["text"]
@@ -577,7 +654,11 @@ def _scan_jsonl(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
             yield _article_error(CorpusError(reason, source=source))
             return
         handle.seek(0)
-        for line_number, line in enumerate(handle, start=1):
+        for line_number, (size, line) in enumerate(_capped_lines(handle, max_bytes), start=1):
+            if line is None:
+                found_any = True
+                yield _article_error(_line_too_long(size, max_bytes, f"{source}:{line_number}"))
+                continue
             if line_number == 1:
                 line = line.removeprefix(_UTF8_BOM)
             if not line.strip():
@@ -588,14 +669,34 @@ def _scan_jsonl(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
         yield _article_error(CorpusError(f"empty file: {_JSONL_SHAPE}", source=source))
 
 
+def _capped_lines(handle, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(size, line)`` for each line of a binary file; ``line`` is None for a line
+    longer than ``max_bytes``, which is skipped to its end without being kept."""
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield len(line), line
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(1 << 20)
+            size += len(line)
+        yield size, None
+
+
+def _line_too_long(size: int, max_bytes: int, source: str) -> CorpusError:
+    return CorpusError(
+        f"line is {size:,} bytes, more than the limit of {max_bytes:,} (max_bytes)", source=source
+    )
+
+
 def _jsonl_line_result(line: bytes, source: str, max_bytes: int) -> Article | ArticleError:
     """The ``Article`` on one JSONL line, or the ``ArticleError`` that says what is wrong."""
     try:
         if len(line) > max_bytes:
-            raise CorpusError(
-                f"line is {len(line):,} bytes, more than the limit of {max_bytes:,} (max_bytes)",
-                source=source,
-            )
+            raise _line_too_long(len(line), max_bytes, source)
         record = _json_object(_decoded_utf8_line(line, source), source)
         return _article_from_record(record, source, max_bytes)
     except CorpusError as err:
@@ -644,29 +745,106 @@ def _scan_csv(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
             return
         handle.seek(0)
         try:
-            yield from _csv_rows(csv.reader(_csv_text_lines(handle, source)), source, max_bytes)
+            yield from _csv_rows(_CsvLines(handle, source, max_bytes + _CSV_LINE_SLACK), source, max_bytes)
         except CorpusError as err:
             # A decoding error leaves the rows after it unreliable: report and stop.
             yield _article_error(err)
 
 
-def _csv_text_lines(handle: Iterable[bytes], source: str) -> Iterator[str]:
-    """Physical lines of a CSV file as text, so that ``csv.reader.line_num`` counts them."""
-    for line_number, line in enumerate(handle, start=1):
+#: A physical CSV line may hold the text (up to max_bytes) and this much metadata.
+_CSV_LINE_SLACK = 1_000_000
+
+
+class _LineTooLong(Exception):
+    """A physical line of a CSV file is over the limit (it was skipped, not kept)."""
+
+    def __init__(self, line_number: int, size: int):
+        self.line_number, self.size = line_number, size
+
+
+class _CsvLines:
+    """The physical lines of a CSV file as text, for ``csv.reader``, remembering
+    which lines the current row took, and able to put lines back so that the
+    rows after a broken one are read again."""
+
+    def __init__(self, handle, source: str, max_line_bytes: int):
+        self._lines = enumerate(_capped_lines(handle, max_line_bytes), start=1)
+        self._source = source
+        self._back: deque[tuple[int, str] | _LineTooLong] = deque()
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        item = self._back.popleft() if self._back else self._read()
+        if isinstance(item, _LineTooLong):
+            raise item
+        self.taken.append(item)
+        return item[1]
+
+    def _read(self) -> tuple[int, str]:
+        line_number, (size, line) = next(self._lines)
+        if line is None:
+            raise _LineTooLong(line_number, size)
         if line_number == 1:
             line = line.removeprefix(_UTF8_BOM)
-        yield _decoded_utf8_line(line, f"{source}:{line_number}")
+        return line_number, _decoded_utf8_line(line, f"{self._source}:{line_number}")
+
+    def at_end(self) -> bool:
+        """Whether no line is left (reads one line ahead)."""
+        if self._back:
+            return False
+        try:
+            self._back.append(self._read())
+        except StopIteration:
+            return True
+        except _LineTooLong as exc:
+            self._back.append(exc)  # raised when that line is reached
+        return False
+
+    def put_back(self, items: list[tuple[int, str]]) -> None:
+        self._back.extendleft(reversed(items))
 
 
-def _csv_rows(
-    reader: Iterator[list[str]], source: str, max_bytes: int
-) -> Iterator[Article | ArticleError]:
-    """Results for the rows of ``reader``, after checking its header row.
+def _unclosed_quote(lines: list[tuple[int, str]], at_end: bool) -> str | None:
+    """Why the row read from ``lines`` is a quote gone wrong, or None.
 
-    ``reader`` is a ``csv.reader``: its ``line_num`` gives the physical line
-    where each row ends, so a row starts one line after the previous one ended.
+    A row spans several lines only through a quoted field; read strictly, a
+    well-formed one parses alone. An unterminated quote instead runs into the
+    next rows, to the next quotation mark (then text follows the "closing"
+    mark) or to the end of the file.
     """
-    header = next(reader, None)
+    if len(lines) < 2 and not at_end:
+        return None
+    try:
+        list(csv.reader([text for _, text in lines], strict=True))
+    except csv.Error as exc:
+        if len(lines) < 2 and "unexpected end of data" not in str(exc):
+            return None  # a stray quote inside an unquoted field: read as written, as before
+        first, last = lines[0][0], lines[-1][0]
+        where = "the end of the file" if at_end else f"line {last}"
+        return (
+            f"a quoted field opened on line {first} is not closed properly (it runs to {where}): "
+            "close the quote, and double the quotation marks inside a quoted field (\"\"); "
+            "the lines after this one were read again as rows"
+        )
+    return None
+
+
+def _csv_rows(lines: _CsvLines, source: str, max_bytes: int) -> Iterator[Article | ArticleError]:
+    """Results for the rows of a CSV file, after checking its header row.
+
+    Each row's ``source`` is ``path:LINE`` with the physical line it starts
+    on. A row broken by an unterminated quote becomes an error row and the
+    lines it swallowed are read again as rows: no row is lost silently.
+    """
+    reader = csv.reader(lines)
+    try:
+        header = next(reader, None)
+    except (csv.Error, _LineTooLong) as exc:
+        yield _article_error(CorpusError(f"malformed CSV header row ({exc})", source=source, line=1))
+        return
     if header is None:
         message = f"empty file: a CSV corpus needs a header row ({', '.join(CORPUS_COLUMNS)})"
         yield _article_error(CorpusError(message, source=source))
@@ -676,21 +854,41 @@ def _csv_rows(
     if problem is not None:
         yield _article_error(CorpusError(problem, source=source, line=1))
         return
-    last_line = reader.line_num
     rows_seen = 0
     while True:
-        row_source = f"{source}:{last_line + 1}"
+        lines.taken = []
         try:
             row = next(reader, None)
+        except _LineTooLong as exc:
+            rows_seen += 1
+            first = lines.taken[0][0] if lines.taken else exc.line_number
+            message = (f"line {exc.line_number} is {exc.size:,} bytes, more than the limit of "
+                       f"{max_bytes + _CSV_LINE_SLACK:,}: this row was skipped")
+            yield _article_error(CorpusError(message, source=f"{source}:{first}"))
+            reader = csv.reader(lines)
+            continue
         except csv.Error as exc:
-            yield _article_error(CorpusError(f"malformed CSV ({exc})", source=row_source))
-            return
+            rows_seen += 1
+            taken = lines.taken
+            first = taken[0][0] if taken else "?"
+            message = f"malformed CSV ({exc}); the lines after this one were read again as rows"
+            yield _article_error(CorpusError(message, source=f"{source}:{first}"))
+            lines.put_back(taken[1:])
+            reader = csv.reader(lines)
+            continue
         if row is None:
             break
-        last_line = reader.line_num
+        taken = lines.taken
+        row_source = f"{source}:{taken[0][0]}"
         if not any(cell.strip() for cell in row):
             continue
         rows_seen += 1
+        broken = _unclosed_quote(taken, lines.at_end())
+        if broken is not None:
+            yield _article_error(CorpusError(broken, source=row_source))
+            lines.put_back(taken[1:])
+            reader = csv.reader(lines)
+            continue
         yield _csv_row_result(header, row, row_source, max_bytes)
     if rows_seen == 0:
         message = "a header row but no articles: add one row per article"
@@ -859,6 +1057,8 @@ def _corpus_items(root: Path, max_bytes: int) -> Iterator[Article | ArticleError
             )
         return _scan_folder(folder, max_bytes)
     suffix = root.suffix.lower()
+    if suffix in (*ARTICLE_SUFFIXES, ".jsonl", ".csv"):
+        _check_regular_file(root, source)
     if suffix in ARTICLE_SUFFIXES:
         return _scan_article_file(root, max_bytes)
     if suffix == ".jsonl":
@@ -871,13 +1071,31 @@ def _corpus_items(root: Path, max_bytes: int) -> Iterator[Article | ArticleError
     )
 
 
-def _folder_files(folder: Path) -> Iterator[Path]:
-    """Non-hidden files under ``folder``, in name order, sub-folders recursively."""
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+def _folder_files(folder: Path, _seen: frozenset = frozenset()) -> Iterator[Path]:
+    """Non-hidden files under ``folder``, in name order, sub-folders recursively.
+
+    A folder reached again through a symbolic link (a loop) is not entered
+    twice; a folder that cannot be listed is yielded itself, for
+    ``_scan_folder`` to report.
+    """
+    try:
+        status = folder.stat()
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        yield folder
+        return
+    seen = _seen | {(status.st_dev, status.st_ino)}
+    for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            yield from _folder_files(entry)
+            try:
+                inner = entry.stat()
+            except OSError:
+                yield entry
+                continue
+            if (inner.st_dev, inner.st_ino) not in seen:
+                yield from _folder_files(entry, seen)
         else:
             yield entry
 
@@ -890,7 +1108,10 @@ def _is_article_file(path: Path) -> bool:
 def _scan_folder(folder: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
     """One result per file under ``folder``; a file of another type is an error, never skipped."""
     for file in _folder_files(folder):
-        if _is_article_file(file):
+        if file.is_dir():
+            message = "cannot list this folder (permissions?): its files were not read"
+            yield _article_error(CorpusError(message, source=os.fspath(file)))
+        elif _is_article_file(file):
             yield _article_file_result(file, max_bytes)
         else:
             message = (

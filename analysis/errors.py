@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["AnalysisError", "CorpusError", "ActorConfigError", "PipelineError"]
+__all__ = ["AnalysisError", "CorpusError", "ActorConfigError", "PipelineError", "OutputError"]
 
 
 class AnalysisError(ValueError):
@@ -55,3 +55,8 @@ class ActorConfigError(AnalysisError):
 
 class PipelineError(AnalysisError):
     """A setting of the pipeline is unusable (e.g. spaCy pipeline not installed)."""
+
+
+class OutputError(AnalysisError):
+    """The output folder cannot be used: it is a file, read-only, full, or
+    another run is writing to it. Earlier tables in it are left as they were."""

@@ -31,6 +31,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +54,20 @@ __all__ = [
     "document_label",
     "GOLD_COLUMNS",
     "REFERENCE_TYPES",
+    "BasilGold",
+    "read_basil",
+    "basil_actor_key",
+    "map_basil_entities",
+    "basil_gold_pairs",
+    "score_basil_coverage",
+    "score_basil_quotes",
+    "portrayal_labels",
+    "score_basil_portrayal",
+    "score_basil_stance",
+    "bootstrap_over_articles",
+    "evaluate_basil",
+    "BASIL_OUTLETS",
+    "PORTRAYAL_BAND",
 ]
 
 GOLD_COLUMNS = ["article_id", "start", "end", "text", "actor", "type"]
@@ -456,3 +472,526 @@ def document_label(labels, *, band: float = 0.1) -> str:
         return "neutral"
     tone = (labels.count("positive") - labels.count("negative")) / len(labels)
     return "positive" if tone >= band else "negative" if tone <= -band else "neutral"
+
+
+# --- real news: BASIL (entities, quotes, speakers, portrayal, stance) ---------------------------
+
+#: BASIL's outlets (``source`` of an article file).
+BASIL_OUTLETS = ("fox", "nyt", "hpo")
+#: Columns of :attr:`BasilGold.feelings` and :attr:`BasilGold.spans`.
+BASIL_FEELING_COLUMNS = ["article_id", "entity", "label"]
+BASIL_SPAN_COLUMNS = ["article_id", "span", "sentence", "start", "end", "text", "target", "polarity", "quote",
+                      "speaker", "bias", "aim", "in_title"]
+_BASIL_LABELS = {"neg": "negative", "neu": "neutral", "pos": "positive"}
+_FEELING_PREFIX = "author_feeling_"
+_NOT_AN_ENTITY = ("main_event",)
+#: Band on an actor's author-voice net tone below which it reads as neutral
+#: when ``actor_summary.csv`` has no ``label`` column (as :func:`document_label`;
+#: fixed before looking at BASIL).
+PORTRAYAL_BAND = 0.1
+
+
+@dataclass(frozen=True)
+class BasilGold:
+    """The BASIL articles of a folder and their gold tables (:func:`read_basil`).
+
+    ``feelings``: one row per (article, entity) ``author_feeling_*`` label
+    (``label`` negative / neutral / positive). ``spans``: one row per
+    phrase-level annotation, ``start``/``end`` offsets in the article body
+    (``-1`` for the span that lies in the title, ``in_title`` true),
+    ``polarity`` pos / neg, ``quote`` true / false, ``speaker`` the entity id
+    or ``other_*`` or empty. ``mismatched`` counts spans whose ``txt`` is not
+    the body (or title) text at their offsets (kept, and reported).
+    """
+
+    articles: tuple
+    feelings: pd.DataFrame
+    spans: pd.DataFrame
+    mismatched: int = 0
+    files: int = 0
+
+
+def _basil_label(value: str, source: str, key: str) -> str:
+    label = _BASIL_LABELS.get(str(value).strip().lower().removeprefix("str-"))
+    if label is None:
+        raise CorpusError(f"{key}: unknown label {value!r}; valid: {', '.join(_BASIL_LABELS)}", source=source)
+    return label
+
+
+def read_basil(folder: str | Path) -> BasilGold:
+    """Articles and gold tables of the BASIL data set, read from its folder.
+
+    Parameters
+    ----------
+    folder
+        The folder with ``articles/<year>/<stem>.json`` and
+        ``annotations/<year>/<stem>_ann.json`` (BASIL's own layout; e.g.
+        ``../shared/data/basil``). Read by path: nothing is copied.
+
+    Returns
+    -------
+    BasilGold
+        ``articles`` as :class:`~analysis.types.Article` records (id: the
+        annotation's ``uuid``, or the file stem where it is ``"empty"``;
+        body: the sentences of a paragraph joined with a space, paragraphs
+        with a blank line; ``outlet`` fox / nyt / hpo), and the gold tables.
+
+    Raises
+    ------
+    CorpusError
+        If the folder has no article files, an article has no annotation
+        file, or a file is not BASIL's format (naming the file).
+
+    Notes
+    -----
+    BASIL: Fan et al., "In Plain Sight: Media Bias Through the Lens of Factual
+    Reporting", EMNLP 2019. A phrase annotation's ``id`` ``p<k>`` names the
+    k-th sentence of the article counting every paragraph's sentences from 0,
+    and ``start``/``end`` are offsets within that sentence; they are turned
+    into body offsets here, and each span's ``txt`` is checked against the
+    body.
+    """
+    import json
+
+    from .types import Article
+
+    root = Path(folder)
+    files = sorted((root / "articles").glob("*/*.json")) if (root / "articles").is_dir() else []
+    if not files:
+        raise CorpusError("no BASIL article files (articles/<year>/<stem>.json); give the BASIL folder",
+                          source=str(root))
+    articles, feelings, spans, mismatched = [], [], [], 0
+    for file in files:
+        ann_file = root / "annotations" / file.parent.name / f"{file.stem}_ann.json"
+        if not ann_file.is_file():
+            raise CorpusError(f"no annotation file {ann_file.name} for this article", source=str(file))
+        try:
+            record = json.loads(file.read_text(encoding="utf-8"))
+            ann = json.loads(ann_file.read_text(encoding="utf-8"))
+            paragraphs = [[str(s) for s in paragraph] for paragraph in record["body-paragraphs"]]
+            uuid = str(ann.get("uuid") or "empty")
+            article_level = ann.get("article-level-annotations") or {}
+            phrase_level = ann.get("phrase-level-annotations") or []
+        except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise CorpusError(f"not a BASIL article and annotation ({exc!r})", source=str(file)) from None
+        article_id = file.stem if uuid == "empty" else uuid
+        sentence_starts, pieces, offset = [], [], 0
+        for p, paragraph in enumerate(paragraphs):
+            if p:
+                offset += 2  # the blank line between paragraphs
+            for s, sentence in enumerate(paragraph):
+                if s:
+                    offset += 1
+                sentence_starts.append(offset)
+                offset += len(sentence)
+            pieces.append(" ".join(paragraph))
+        body = "\n\n".join(pieces)
+        sentences = [sentence for paragraph in paragraphs for sentence in paragraph]
+        title = str(record.get("title") or "")
+        outlet = str(record.get("source") or "").lower()
+        articles.append(Article(
+            id=article_id, text=body, title=title, outlet=outlet, date=str(record.get("date") or ""),
+            url=str(record.get("url") or ""), source=str(file),
+            extra=(("triplet", str(record.get("triplet-uuid") or "")), ("corpus", "basil")),
+        ))
+        for key, value in article_level.items():
+            if key.startswith(_FEELING_PREFIX) and key[len(_FEELING_PREFIX):] not in _NOT_AN_ENTITY and value:
+                feelings.append({"article_id": article_id, "entity": key[len(_FEELING_PREFIX):],
+                                 "label": _basil_label(value, str(ann_file), key)})
+        for number, span in enumerate(phrase_level):
+            try:
+                where, start, end, txt = str(span["id"]), int(span["start"]), int(span["end"]), str(span["txt"])
+                if where == "title":
+                    ok, body_start, body_end, k = title[start:end] == txt, -1, -1, -1
+                else:
+                    k = int(where.removeprefix("p"))
+                    ok = sentences[k][start:end] == txt
+                    body_start, body_end = sentence_starts[k] + start, sentence_starts[k] + end
+            except (KeyError, ValueError, IndexError, TypeError) as exc:
+                raise CorpusError(f"phrase annotation {number + 1}: not a BASIL span ({exc!r})",
+                                  source=str(ann_file)) from None
+            mismatched += not ok
+            spans.append({
+                "article_id": article_id, "span": number, "sentence": k, "start": body_start, "end": body_end,
+                "text": txt, "target": str(span.get("target") or ""), "polarity": str(span.get("polarity") or ""),
+                "quote": str(span.get("quote") or "").lower() == "yes", "speaker": str(span.get("speaker") or ""),
+                "bias": str(span.get("bias") or ""), "aim": str(span.get("aim") or ""), "in_title": where == "title",
+            })
+    return BasilGold(tuple(articles), pd.DataFrame(feelings, columns=BASIL_FEELING_COLUMNS),
+                     pd.DataFrame(spans, columns=BASIL_SPAN_COLUMNS), mismatched, len(files))
+
+
+def basil_actor_key(entity: str) -> str:
+    """The registry id a BASIL entity id maps to by rule 1 of :func:`map_basil_entities`:
+    accents dropped, lowercase, every run of other characters one underscore.
+
+    >>> basil_actor_key("Barack_Obama"), basil_actor_key("Chick-Fil-A"), basil_actor_key("Enrique_Peña_Nieto")
+    ('barack_obama', 'chick_fil_a', 'enrique_pena_nieto')
+    """
+    import re
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", entity).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+
+
+def map_basil_entities(entities, registry) -> dict[str, str]:
+    """Each BASIL entity id -> the registry actor it denotes, or ``""`` if none.
+
+    The rule, first match wins (no per-entity mapping table; keys compared
+    as :func:`basil_actor_key` makes them):
+
+    1. the entity's key is an actor id (``Barack_Obama`` -> ``barack_obama``);
+    2. it is the key of a name, alias, member name or group noun of exactly
+       one actor (``protestors`` -> the actor named "protestors"), or of such
+       a phrase cut at its first accented letter, where BASIL's ids stop
+       (``Felipe_Calder`` -> "Felipe Calderón");
+    3. a single word that is the last word of the person names of exactly
+       one person actor (``Trump`` -> the actor named "Donald Trump");
+    4. a key of two or more words one letter away from exactly one actor id
+       (a typo in the gold: ``Kevil_McCarthy`` -> ``kevin_mccarthy``);
+    5. else no actor: the entity is reported as missing from the registry.
+
+    >>> from analysis.actors import parse_actors
+    >>> reg = parse_actors("actors:\\n  barack_obama: {kind: person, names: [Barack Obama]}\\n")
+    >>> map_basil_entities(["Barack_Obama", "Obama", "Barak_Obama", "Mitt_Romney"], reg)
+    {'Barack_Obama': 'barack_obama', 'Obama': 'barack_obama', 'Barak_Obama': 'barack_obama', 'Mitt_Romney': ''}
+    """
+    import re
+
+    from nltk.metrics.distance import edit_distance
+
+    ids = list(registry.ids)
+    by_phrase: dict[str, set[str]] = {}
+    by_surname: dict[str, set[str]] = {}
+    for actor in registry.actors:
+        phrases = [*actor.names, *actor.aliases, *actor.group_nouns, *(m.name for m in actor.members),
+                   *(a for m in actor.members for a in m.aliases)]
+        for phrase in phrases:
+            by_phrase.setdefault(basil_actor_key(phrase), set()).add(actor.id)
+            cut = re.split(r"[^\x00-\x7f]", phrase, maxsplit=1)[0]
+            if cut != phrase and basil_actor_key(cut):
+                by_phrase.setdefault(basil_actor_key(cut), set()).add(actor.id)
+        if actor.kind == "person":
+            for name in (*actor.names, *actor.aliases):
+                if len(name.split()) > 1:
+                    by_surname.setdefault(basil_actor_key(name.split()[-1]), set()).add(actor.id)
+    out = {}
+    for entity in entities:
+        key = basil_actor_key(entity)
+        owners = by_phrase.get(key, set())
+        surname = by_surname.get(key, set()) if "_" not in key else set()
+        near = [i for i in ids if "_" in key and abs(len(i) - len(key)) <= 1 and edit_distance(i, key) == 1]
+        if key in ids:
+            out[entity] = key
+        elif len(owners) == 1:
+            out[entity] = next(iter(owners))
+        elif len(surname) == 1 and not owners:
+            out[entity] = next(iter(surname))
+        elif len(near) == 1 and not owners:
+            out[entity] = near[0]
+        else:
+            out[entity] = ""
+    return out
+
+
+def _is_named_speaker(speaker: str) -> bool:
+    return bool(speaker) and not speaker.lower().startswith("other")
+
+
+def basil_gold_pairs(feelings: pd.DataFrame, spans: pd.DataFrame, entity_actor: dict[str, str]) -> pd.DataFrame:
+    """The gold (article, entity) pairs: entities with an ``author_feeling`` label,
+    or the target or named speaker of a phrase annotation, in each article;
+    ``actor`` is the registry actor (``""`` when the registry has none)."""
+    rows = [(a, e) for a, e in zip(feelings.article_id, feelings.entity, strict=True)]
+    rows += [(a, t) for a, t in zip(spans.article_id, spans.target, strict=True) if t]
+    rows += [(a, s) for a, s in zip(spans.article_id, spans.speaker, strict=True) if _is_named_speaker(s)]
+    pairs = pd.DataFrame(sorted(set(rows)), columns=["article_id", "entity"])
+    pairs["actor"] = [entity_actor.get(e, "") for e in pairs.entity]
+    return pairs
+
+
+def score_basil_coverage(pairs: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """``pairs`` with a registry actor, and ``found``: the actor has at least one
+    mention (any method) in that article."""
+    found = set(zip(mentions.article_id, mentions.actor, strict=True))
+    out = pairs[pairs.actor != ""].copy()
+    out["found"] = [(a, x) in found for a, x in zip(out.article_id, out.actor, strict=True)]
+    return out.reset_index(drop=True)
+
+
+def score_basil_quotes(spans: pd.DataFrame, quotes: pd.DataFrame, entity_actor: dict[str, str]) -> pd.DataFrame:
+    """Each gold span inside a quote (``quote`` yes, in the body), with:
+
+    ``found`` (a found quote overlaps it), ``named`` (the gold speaker is an
+    entity, not ``other_*``), ``gold_actor`` (its registry actor),
+    ``found_speaker`` (``speaker_actor`` of the found quote that overlaps the
+    span most) and ``speaker_correct`` (named, found, and that speaker is the
+    gold speaker's actor).
+    """
+    rows = []
+    by_article = {a: q for a, q in quotes.groupby("article_id")} if len(quotes) else {}
+    for span in spans[spans.quote & ~spans.in_title].itertuples():
+        own = by_article.get(span.article_id)
+        best, best_size = None, 0
+        if own is not None:
+            sizes = (np.minimum(own.end.to_numpy(), span.end) - np.maximum(own.start.to_numpy(), span.start))
+            if len(sizes) and sizes.max() > 0:
+                best, best_size = own.iloc[int(sizes.argmax())], int(sizes.max())
+        named = _is_named_speaker(span.speaker)
+        gold_actor = entity_actor.get(span.speaker, "") if named else ""
+        found_speaker = "" if best is None or pd.isna(best.speaker_actor) else str(best.speaker_actor)
+        rows.append({"article_id": span.article_id, "span": span.span, "speaker": span.speaker, "named": named,
+                     "gold_actor": gold_actor, "found": best is not None, "overlap": best_size,
+                     "found_speaker": found_speaker,
+                     "speaker_correct": bool(named and best is not None and gold_actor
+                                             and found_speaker == gold_actor)})
+    columns = ["article_id", "span", "speaker", "named", "gold_actor", "found", "overlap", "found_speaker",
+               "speaker_correct"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def portrayal_labels(actor_summary: pd.DataFrame, *, band: float = PORTRAYAL_BAND) -> tuple[dict, str]:
+    """(article, actor) -> the author's portrayal label, from ``actor_summary.csv``
+    rows of voice ``author``, and which column decided.
+
+    The table's ``label`` column when it has one; otherwise the sign of
+    ``net_tone`` when its size is at least ``band`` (else neutral).
+
+    >>> table = pd.DataFrame({"article_id": ["a", "a"], "actor": ["x", "x"], "voice": ["author", "all"],
+    ...                       "net_tone": [-0.5, 0.0]})
+    >>> portrayal_labels(table)
+    ({('a', 'x'): 'negative'}, 'net_tone (band 0.1)')
+    """
+    rows = actor_summary[actor_summary.voice == "author"]
+    if "label" in rows.columns:
+        return {(a, x): str(v) for a, x, v in zip(rows.article_id, rows.actor, rows.label, strict=True)}, "label"
+    labels = {}
+    for a, x, tone in zip(rows.article_id, rows.actor, rows.net_tone, strict=True):
+        labels[(a, x)] = "positive" if tone >= band else "negative" if tone <= -band else "neutral"
+    return labels, f"net_tone (band {band:g})"
+
+
+def score_basil_portrayal(feelings: pd.DataFrame, labels: dict, entity_actor: dict[str, str]) -> pd.DataFrame:
+    """Each gold ``author_feeling`` (article, entity) whose entity has a registry
+    actor, with the ``predicted`` label (neutral when the actor has no
+    author-voice row: never judged in the author's words)."""
+    out = feelings.assign(actor=[entity_actor.get(e, "") for e in feelings.entity])
+    out = out[out.actor != ""].rename(columns={"label": "gold"}).reset_index(drop=True)
+    out["predicted"] = [labels.get((a, x), "neutral") for a, x in zip(out.article_id, out.actor, strict=True)]
+    out["judged"] = [(a, x) in labels for a, x in zip(out.article_id, out.actor, strict=True)]
+    return out
+
+
+def _direction(stances) -> str:
+    stances = list(stances)
+    net = stances.count("favor") - stances.count("against")
+    return "favor" if net > 0 else "against" if net < 0 else "neutral" if stances else ""
+
+
+def score_basil_stance(spans: pd.DataFrame, stance: pd.DataFrame, sentences: pd.DataFrame,
+                       entity_actor: dict[str, str]) -> pd.DataFrame:
+    """Gold speaker -> target pairs (spans in quotes with a named speaker; both
+    entities registry actors, not the same one; polarity neg = against,
+    pos = favor), with what the run's ``stance.csv`` says:
+
+    ``found`` (a stance row of that article from the speaker's actor to the
+    target's actor in a sentence the span overlaps) and ``direction`` (favor
+    if those rows have more favor than against, against if fewer, neutral if
+    equal); ``found_article`` and ``direction_article`` the same over the
+    whole article.
+    """
+    direction_of = {"neg": "against", "pos": "favor"}
+    keep = spans[spans.quote & ~spans.in_title & spans.speaker.map(_is_named_speaker)
+                 & spans.polarity.isin(list(direction_of))]
+    sents = {a: s for a, s in sentences.groupby("article_id")} if len(sentences) else {}
+    rows_by = {k: g for k, g in stance.groupby(["article_id", "source_actor", "target_actor"])} if len(stance) else {}
+    rows = []
+    for span in keep.itertuples():
+        source, target = entity_actor.get(span.speaker, ""), entity_actor.get(span.target, "")
+        if not source or not target or source == target:
+            continue
+        own = rows_by.get((span.article_id, source, target))
+        article_sents = sents.get(span.article_id)
+        ids = set()
+        if article_sents is not None:
+            hit = (article_sents.start < span.end) & (span.start < article_sents.end)
+            ids = set(article_sents.sentence_id[hit])
+        in_sentence = own[own.sentence_id.isin(ids)] if own is not None else None
+        rows.append({
+            "article_id": span.article_id, "span": span.span, "source": source, "target": target,
+            "gold": direction_of[span.polarity],
+            "found": in_sentence is not None and len(in_sentence) > 0,
+            "direction": _direction(in_sentence.stance) if in_sentence is not None else "",
+            "found_article": own is not None and len(own) > 0,
+            "direction_article": _direction(own.stance) if own is not None else "",
+        })
+    columns = ["article_id", "span", "source", "target", "gold", "found", "direction", "found_article",
+               "direction_article"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def bootstrap_over_articles(frame: pd.DataFrame, statistic, *, n_boot: int = 1000, seed: int = 0) -> dict:
+    """``statistic(frame)`` and its 95% percentile interval over resampled articles.
+
+    Articles (``article_id``), not rows, are drawn with replacement, since the
+    rows of one article are not independent.
+
+    >>> f = pd.DataFrame({"article_id": ["a", "a", "b"], "ok": [True, True, False]})
+    >>> r = bootstrap_over_articles(f, lambda x: x.ok.mean(), n_boot=200)
+    >>> round(r["value"], 3), r["low"] <= r["value"] <= r["high"], r["n"], r["articles"]
+    (0.667, True, 3, 2)
+    """
+    value = float(statistic(frame)) if len(frame) else float("nan")
+    result = {"value": value, "low": float("nan"), "high": float("nan"), "n": len(frame),
+              "articles": int(frame.article_id.nunique()) if len(frame) else 0}
+    if n_boot <= 0 or not len(frame):
+        return result
+    groups = [np.asarray(idx) for idx in frame.groupby("article_id", sort=True).indices.values()]
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        picked = rng.integers(0, len(groups), len(groups))
+        sample = frame.iloc[np.concatenate([groups[i] for i in picked])]
+        if len(sample):
+            draws.append(float(statistic(sample)))
+    draws = [d for d in draws if not np.isnan(d)]
+    if draws:
+        result["low"], result["high"] = float(np.percentile(draws, 2.5)), float(np.percentile(draws, 97.5))
+    return result
+
+
+def _share(column: str):
+    return lambda frame: frame[column].mean() if len(frame) else float("nan")
+
+
+def _f1_of(frame: pd.DataFrame, column: str = "predicted") -> dict:
+    index = {label: i for i, label in enumerate(SENTIMENT_LABELS)}
+    gold = np.array([index[g] for g in frame.gold], dtype=int)
+    pred = np.array([index.get(p, 1) for p in frame[column]], dtype=int)
+    scores = _polarity_scores(gold, pred)
+    k = len(SENTIMENT_LABELS)
+    confusion = np.array(scores["confusion"]).reshape(k, k)
+    for c, label in enumerate(SENTIMENT_LABELS):
+        tp, n_pred, n_gold = confusion[c, c], confusion[:, c].sum(), confusion[c, :].sum()
+        p, r = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
+        scores[f"f1_{label}"] = float(2 * p * r / (p + r)) if p + r else 0.0
+    return scores
+
+
+def evaluate_basil(gold: BasilGold, run_dir: str | Path, registry, *, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Score a run folder of the BASIL articles against the BASIL gold.
+
+    Parameters
+    ----------
+    gold
+        :func:`read_basil` of the folder the run analysed.
+    run_dir
+        The run's output folder (``mentions.csv``, ``quotes.csv``,
+        ``actor_summary.csv``, ``stance.csv``, ``sentences.csv``,
+        ``articles.csv``, ``errors.csv``).
+    registry
+        The actor registry of the run (entities are mapped to its actors by
+        :func:`map_basil_entities`).
+    n_boot, seed
+        Bootstrap resamples of articles for the 95% intervals.
+
+    Returns
+    -------
+    dict
+        Every figure, flat (``<metric>``, ``<metric>_low``, ``<metric>_high``,
+        ``n_<metric>``; ``None`` where there is nothing to score), plus
+        ``missing_entities``, ``entity_actor`` and ``portrayal_basis``.
+
+    Notes
+    -----
+    Gold is sparse by design (BASIL marks biased spans, not every mention),
+    so these are recall and agreement figures on the annotated pairs and
+    spans, not precision over everything the run found. Only articles that
+    the run analysed are scored; failed ones are counted.
+    """
+    run = Path(run_dir)
+
+    def table(name):
+        path = run / f"{name}.csv"
+        if not path.is_file():
+            raise CorpusError(f"no {name}.csv in the run folder; run the analysis first", source=str(run))
+        return pd.read_csv(path, dtype={"article_id": str}, keep_default_na=False)
+
+    articles, errors = table("articles"), table("errors")
+    analysed = set(articles.article_id)
+    feelings = gold.feelings[gold.feelings.article_id.isin(analysed)]
+    spans = gold.spans[gold.spans.article_id.isin(analysed)]
+    entities = sorted(set(gold.feelings.entity) | set(gold.spans.target[gold.spans.target != ""])
+                      | set(s for s in gold.spans.speaker if _is_named_speaker(s)))
+    entity_actor = map_basil_entities(entities, registry)
+    pairs = basil_gold_pairs(feelings, spans, entity_actor)
+
+    mentions = table("mentions")
+    quotes = table("quotes")
+    for column in ("start", "end"):
+        quotes[column] = quotes[column].astype(int)
+    sentences = table("sentences")
+    stance = table("stance")
+    if len(stance):
+        stance["sentence_id"] = stance.sentence_id.astype(int)
+    summary = table("actor_summary")
+    if "net_tone" in summary.columns and len(summary):
+        summary["net_tone"] = pd.to_numeric(summary.net_tone, errors="coerce").fillna(0.0)
+
+    coverage = score_basil_coverage(pairs, mentions)
+    quote_rows = score_basil_quotes(spans, quotes, entity_actor)
+    named = quote_rows[quote_rows.named & quote_rows.found]
+    labels, basis = portrayal_labels(summary)
+    portrayal = score_basil_portrayal(feelings, labels, entity_actor)
+    stance_rows = score_basil_stance(spans, stance, sentences, entity_actor)
+    found_pairs = stance_rows[stance_rows.found]
+    article_pairs = (stance_rows.assign(sign=stance_rows.gold.map({"favor": 1, "against": -1}))
+                     .groupby(["article_id", "source", "target"], as_index=False)
+                     .agg(sign=("sign", "sum"), found=("found_article", "first"),
+                          direction=("direction_article", "first")))
+    article_pairs = article_pairs[article_pairs.sign != 0].assign(
+        gold=lambda f: np.where(f.sign > 0, "favor", "against"))
+    found_article_pairs = article_pairs[article_pairs.found]
+
+    boot = functools.partial(bootstrap_over_articles, n_boot=n_boot, seed=seed)
+    figures: dict = {}
+
+    def put(name, frame, statistic):
+        r = boot(frame, statistic)
+        figures[name], figures[f"{name}_low"], figures[f"{name}_high"] = r["value"], r["low"], r["high"]
+        figures[f"n_{name}"] = r["n"]
+
+    agree = lambda column: lambda f: (f[column] == f.gold).mean()  # noqa: E731
+    put("coverage", coverage, _share("found"))
+    put("quote_spans_found", quote_rows, _share("found"))
+    put("named_speaker_correct", named, _share("speaker_correct"))
+    put("portrayal_accuracy", portrayal, lambda f: _f1_of(f)["accuracy"])
+    put("portrayal_f1_macro", portrayal, lambda f: _f1_of(f)["f1_macro"])
+    neutral = portrayal.assign(neutral="neutral")
+    put("portrayal_baseline_accuracy", neutral, lambda f: _f1_of(f, "neutral")["accuracy"])
+    put("portrayal_baseline_f1_macro", neutral, lambda f: _f1_of(f, "neutral")["f1_macro"])
+    put("stance_pairs_found", stance_rows, _share("found"))
+    put("stance_direction_agreement", found_pairs, agree("direction"))
+    put("stance_article_pairs_found", article_pairs, _share("found"))
+    put("stance_article_direction_agreement", found_article_pairs, agree("direction"))
+    if len(portrayal):
+        full = _f1_of(portrayal)
+        figures.update({f"portrayal_{k}": v for k, v in full.items() if k.startswith("f1_") and k != "f1_macro"})
+        figures["portrayal_confusion"] = full["confusion"]
+        figures["portrayal_gold_counts"] = portrayal.gold.value_counts().to_dict()
+    missing = sorted(e for e, a in entity_actor.items() if not a)
+    figures.update({
+        "articles": gold.files, "articles_analysed": len(analysed), "articles_failed": len(errors),
+        "failed_articles": sorted(errors.article_id.astype(str)),
+        "gold_pairs": len(pairs), "gold_pairs_without_actor": int((pairs.actor == "").sum()),
+        "quote_spans_named": int(quote_rows.named.sum()),
+        "quote_spans_named_found_without_speaker": int((named.found_speaker == "").sum()),
+        "portrayal_basis": basis, "portrayal_judged": int(portrayal.judged.sum()) if len(portrayal) else 0,
+        "portrayal_labels_without_actor": int(len(feelings) - len(portrayal)),
+        "stance_pairs_with_direction": int((found_pairs.direction != "neutral").sum()),
+        "span_text_mismatches": gold.mismatched, "entities": len(entities),
+        "missing_entities": missing, "entity_actor": entity_actor,
+    })
+    # no figure (nothing to score) is None, so that the JSON line stays valid JSON
+    return {k: (None if np.isnan(v) else round(v, 4)) if isinstance(v, float) else v for k, v in figures.items()}

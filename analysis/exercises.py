@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .quotes import speaker_shares
+from .quotes import UNNAMED_SOURCE, speaker_shares
 from .types import OTHER_ACTOR
 
 __all__ = ["build_exercises", "check_aliases", "check_voices", "check_framing", "NAMED_METHODS"]
@@ -99,7 +99,7 @@ def check_voices(answer: dict | None, quotes: pd.DataFrame, mentions: pd.DataFra
         return False
     own = quotes[quotes.article_id == article_id]
     shares = speaker_shares(own)
-    shares = shares[~shares.speaker_actor.isin(["unknown", OTHER_ACTOR])]
+    shares = shares[~shares.speaker_actor.isin(["unknown", UNNAMED_SOURCE, OTHER_ACTOR])]
     by_actor = shares.groupby("speaker_actor").words.sum().sort_values(ascending=False)
     most = by_actor.index[0] if len(by_actor) else None
     mentioned = set(mentions[(mentions.article_id == article_id) & (mentions.actor != OTHER_ACTOR)].actor)

@@ -18,6 +18,8 @@ Examples
 
 from __future__ import annotations
 
+import traceback
+import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +28,6 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .coref import resolve_references
-from .errors import AnalysisError
 from .framing import PROFILE_COLUMNS, _profile_records, _sentence_frame_records
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, sentence_records
@@ -34,6 +35,7 @@ from .quotes import attach_speakers, extract_quotes
 from .roles import assign_roles, find_descriptors
 from .sentiment import Lexicon, default_backend, score_sentiment, summarize_sentiment
 from .stance import count_stance_into, find_stance, summarize_stance, write_network
+from .tables import write_csv
 from .types import (
     ActorRegistry,
     ActorRole,
@@ -47,7 +49,11 @@ from .types import (
     StanceEdge,
 )
 
-__all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS"]
+__all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES",
+           "ERROR_LOG"]
+
+#: The file beside the tables that holds the full traceback of every error.
+ERROR_LOG = "errors.log"
 
 #: Columns of every table written by ``python -m analysis run`` (the public contract).
 TABLE_COLUMNS = {
@@ -57,7 +63,8 @@ TABLE_COLUMNS = {
     "mentions": ["article_id", "sentence_id", "start", "end", "text", "actor", "method", "confidence",
                  "canonical", "evidence", "ner_label"],
     "quotes": ["article_id", "quote_id", "start", "end", "text", "kind", "cue", "speaker_text", "speaker",
-               "speaker_actor", "confidence", "sentence_id", "speaker_start", "speaker_end", "evidence"],
+               "speaker_actor", "confidence", "sentence_id", "speaker_start", "speaker_end", "evidence",
+               "speaker_kind"],
     "sentiment": ["article_id", "sentence_id", "start", "end", "actor", "label", "score", "confidence", "voice",
                   "method", "evidence", "text", "voice_actor", "quote_id"],
     "stance": ["article_id", "source_actor", "target_actor", "stance", "cue", "sentence_id", "evidence", "confidence",
@@ -67,7 +74,8 @@ TABLE_COLUMNS = {
     "roles": ["article_id", "actor", "main_role", "fine_role", "confidence", "scores", "evidence"],
     "frames": list(PROFILE_COLUMNS),
     "actor_summary": ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
-                      "mean_score", "net_tone", "net_tone_low", "net_tone_high"],
+                      "mean_score", "net_tone", "net_tone_low", "net_tone_high", "label", "label_confidence",
+                      "label_evidence"],
     "stance_summary": ["article_id", "source", "target", "source_actor", "target_actor", "favor", "against",
                        "neutral", "n", "net", "stance", "evidence"],
     "errors": ["article_id", "source", "stage", "message"],
@@ -87,6 +95,11 @@ class ArticleAnalysis:
     descriptors: tuple[Descriptor, ...] = ()
     roles: tuple[ActorRole, ...] = ()
     frames: tuple[dict, ...] = ()
+    #: Stages that failed on this article (``stage`` names one of :data:`STAGES`);
+    #: their records are empty, the other stages' are kept.
+    errors: tuple[ArticleError, ...] = ()
+    #: The full traceback of each error, in the same order (for the log file).
+    tracebacks: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 #: Frame schemes applied by default (``analysis/resources/frames``).
@@ -102,10 +115,45 @@ def _frame_rows(doc, article_id: str, n_sentences: int, schemes) -> tuple[dict, 
     return tuple({c: r.get(c) for c in PROFILE_COLUMNS} for r in [*profile, *sentence_rows])
 
 
+#: Stages that are guarded one by one in :func:`analyze_doc`, in running order
+#: (the ``stage`` column of ``errors.csv``).
+STAGES = ("mentions", "quotes", "coref", "sentiment", "stance", "descriptors", "roles", "frames")
+
+
+class _Guard:
+    """Runs stages one at a time; a stage that raises gives its fallback result
+    and an error record, and the article goes on."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.errors: list[ArticleError] = []
+        self.tracebacks: list[str] = []
+
+    def run(self, stage: str, fallback, call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:  # any bug in one stage must not lose the article
+            self.errors.append(ArticleError(self.article.source, _one_line(exc), self.article.id, stage))
+            self.tracebacks.append(traceback.format_exc())
+            return fallback
+
+
+def _one_line(exc: BaseException) -> str:
+    """``Type: message`` on one line (for ``errors.csv``)."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
 def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_backend: str | None = None,
                 explain: bool = False, lexicon: Lexicon | None = None,
                 schemes=DEFAULT_SCHEMES) -> ArticleAnalysis:
     """Run every stage on one parsed article.
+
+    Each stage runs guarded: if one raises, its records are empty, the error
+    (article id, stage, ``Type: message``) goes to ``ArticleAnalysis.errors``
+    with its traceback in ``ArticleAnalysis.tracebacks``, and the other stages
+    keep what they found. Stages after a failed one run without its records
+    (e.g. a failed ``sentiment`` leaves stance with relation evidence only and
+    roles without the sentiment cues).
 
     Parameters
     ----------
@@ -124,20 +172,23 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
     schemes
         Frame schemes: shipped ids or paths to your own YAML files.
     """
-    named = find_mentions(doc, registry, article.id)
-    quotes = extract_quotes(doc, named, article.id)
-    resolved = resolve_references(doc, named, registry, quotes, article.id)
+    guard = _Guard(article)
+    named = guard.run("mentions", [], find_mentions, doc, registry, article.id)
+    found_quotes = guard.run("quotes", [], extract_quotes, doc, named, article.id)
+    resolved = guard.run("coref", [], resolve_references, doc, named, registry, found_quotes, article.id)
     mentions = sorted(named + resolved, key=lambda m: (m.start, m.end, m.actor))
-    quotes = attach_speakers(quotes, mentions)
-    judged = score_sentiment(doc, mentions, quotes, backend=sentiment_backend, article_id=article.id,
-                             explain=explain, lexicon=lexicon)
-    edges = find_stance(doc, mentions, quotes, judged, article_id=article.id)
-    descriptors = find_descriptors(doc, mentions, article.id)
-    roles = assign_roles(doc, mentions, descriptors, judged, article_id=article.id)
+    quotes = guard.run("quotes", found_quotes, attach_speakers, found_quotes, mentions)
+    judged = guard.run("sentiment", [], score_sentiment, doc, mentions, quotes, backend=sentiment_backend,
+                       article_id=article.id, explain=explain, lexicon=lexicon)
+    edges = guard.run("stance", [], find_stance, doc, mentions, quotes, judged,
+                      registry=registry, article_id=article.id)
+    descriptors = guard.run("descriptors", [], find_descriptors, doc, mentions, article.id)
+    roles = guard.run("roles", [], assign_roles, doc, mentions, descriptors, judged, article_id=article.id)
     sentences = tuple(sentence_records(doc, article.id))
-    frames = _frame_rows(doc, article.id, len(sentences), schemes)
+    frames = guard.run("frames", (), _frame_rows, doc, article.id, len(sentences), schemes)
     return ArticleAnalysis(article, sentences, tuple(mentions), tuple(quotes), tuple(judged), tuple(edges),
-                           tuple(descriptors), tuple(roles), frames)
+                           tuple(descriptors), tuple(roles), tuple(frames), tuple(guard.errors),
+                           tuple(guard.tracebacks))
 
 
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
@@ -163,6 +214,8 @@ class Analysis:
     errors: pd.DataFrame
     registry: ActorRegistry
     per_article: list[ArticleAnalysis] = field(default_factory=list, repr=False)
+    #: One entry per row of ``errors``: its full traceback (or message), as written to ``errors.log``.
+    error_log: list[str] = field(default_factory=list, repr=False)
 
     def article(self, article_id: str | None = None) -> ArticleAnalysis:
         """The records of one analysed article (the first if no id is given)."""
@@ -198,15 +251,20 @@ class Analysis:
         return {name: getattr(self, name) for name in TABLE_COLUMNS}
 
     def save(self, out_dir: str | Path) -> list[Path]:
-        """Write every table as ``DIR/<name>.csv`` (UTF-8, ``\\n`` line ends)."""
+        """Write every table as ``DIR/<name>.csv`` (UTF-8, ``\\n`` line ends; text cells that a
+        spreadsheet would run as a formula get a leading apostrophe), the stance network,
+        and ``errors.log`` with the traceback of every error."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, frame in self.tables().items():
             path = out / f"{name}.csv"
-            frame.to_csv(path, index=False, lineterminator="\n")
+            write_csv(frame, path, index=False)
             written.append(path)
         written += write_network(self.stance_summary, out, self.registry)[1:]
+        log = out / ERROR_LOG
+        log.write_text("".join(self.error_log), encoding="utf-8")
+        written.append(log)
         return written
 
 
@@ -222,6 +280,12 @@ def _article_row(a: ArticleAnalysis) -> dict:
 
 def _error_row(e: ArticleError) -> dict:
     return {"article_id": e.article_id, "source": e.source, "stage": e.stage, "message": e.message}
+
+
+def _log_entry(e: ArticleError, details: str = "") -> str:
+    """One entry of ``errors.log``: which input and stage, then the traceback (or the message)."""
+    head = f"== {e.article_id or '(no id)'} | {e.source} | stage {e.stage}\n"
+    return head + (details.rstrip("\n") or e.message) + "\n\n"
 
 
 def analyze(
@@ -266,16 +330,28 @@ def analyze(
     done: list[ArticleAnalysis] = []
     errors: list[ArticleError] = []
     bar = tqdm(articles, desc="Analysing articles", unit="article", disable=not progress)
+    log: list[str] = []
     for item in bar:
         if isinstance(item, ArticleError):
             errors.append(item)
+            log.append(_log_entry(item))
             continue
         try:
             doc = next(parse_many([item.text], pipeline=nlp, cache_dir=cache_dir))
-            done.append(analyze_doc(doc, item, registry, sentiment_backend=backend, explain=explain,
-                                    lexicon=lexicon, schemes=schemes))
-        except (AnalysisError, ValueError, KeyError, IndexError) as exc:
-            errors.append(ArticleError(item.source, f"{type(exc).__name__}: {exc}", item.id, "analyse"))
+            analysed = analyze_doc(doc, item, registry, sentiment_backend=backend, explain=explain,
+                                   lexicon=lexicon, schemes=schemes)
+        except Exception as exc:  # an article that cannot be parsed is an error row, not a crash
+            error = ArticleError(item.source, _one_line(exc), item.id, "analyse")
+            errors.append(error)
+            log.append(_log_entry(error, traceback.format_exc()))
+            continue
+        done.append(analysed)
+        errors.extend(analysed.errors)
+        log.extend(_log_entry(e, t) for e, t in zip(analysed.errors, analysed.tracebacks, strict=True))
+    failed = {(e.article_id, e.source) for e in errors}
+    if failed:
+        warnings.warn(f"{len(failed)} article(s) could not be read or analysed completely: see the errors "
+                      "table (article_id, stage, message)", stacklevel=2)
     sentiment = _frame((j for a in done for j in a.sentiment), TABLE_COLUMNS["sentiment"])
     stance = _frame((e for a in done for e in a.stance), TABLE_COLUMNS["stance"])
     return Analysis(
@@ -294,6 +370,7 @@ def analyze(
         errors=pd.DataFrame([_error_row(e) for e in errors], columns=TABLE_COLUMNS["errors"]),
         registry=registry,
         per_article=done,
+        error_log=log,
     )
 
 

@@ -190,6 +190,8 @@ def highlight_quotes(text: str, quotes: pd.DataFrame, *, registry: ActorRegistry
             continue
         actor = q.speaker_actor if isinstance(q.speaker_actor, str) and q.speaker_actor else ""
         who = q.speaker if isinstance(q.speaker, str) and q.speaker else "no speaker found"
+        if not actor and getattr(q, "speaker_kind", "") == "unnamed":
+            who = f"unnamed source: {who}"
         label = f"{who} ({actor}) · {q.kind}" if actor else f"{who} · {q.kind}"
         colours[label] = palette.get(actor, "#cccccc") + ("88" if q.kind == "direct" else "44")
         ents.append({"start": int(q.start), "end": int(q.end), "label": label})
@@ -218,9 +220,10 @@ def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None 
         fig, ax = plt.subplots(figsize=(8, 0.55 * max(len(order), 1) + 1.6))
     else:
         fig = ax.figure
-    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found"}
+    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found",
+             "unnamed source": "unnamed sources (officials, a spokesman ...)"}
     labels = [names.get(a) or _label(a, registry) for a in order]
-    colours = [palette.get(a, "#999999") for a in order]
+    colours = [palette.get(a, "#bbbbbb" if a == "unnamed source" else "#999999") for a in order]
     ax.barh(labels, wide["direct"], color=colours, label="direct (in quotation marks)")
     ax.barh(labels, wide["indirect"], left=wide["direct"], color=colours, alpha=0.45, hatch="//",
             label="indirect (reported)")

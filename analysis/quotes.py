@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Token
 
 from .nlp import doc_text, sentence_ids, sentence_token_bounds
 from .spans import IntervalIndex
-from .types import Mention, Quote
+from .types import OTHER_ACTOR, Mention, Quote
 
 __all__ = [
     "extract_quotes",
@@ -63,6 +63,7 @@ __all__ = [
     "load_reporting_verbs",
     "speaker_shares",
     "QuoteSpan",
+    "UNNAMED_SOURCE",
 ]
 
 _OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
@@ -194,6 +195,10 @@ def _subject(verb: Token) -> Token | None:
         if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
             verb = verb.head
             seen += 1
+            # a participle on a noun: "wrote a letter ..., saying" -> the verb that governs the noun
+            while verb.pos_ in ("NOUN", "PROPN") and verb.dep_ in ("dobj", "pobj", "appos") and seen < 4:
+                verb = verb.head.head if verb.dep_ == "pobj" else verb.head
+                seen += 1
         else:
             return None
     return None
@@ -227,15 +232,40 @@ def _speaker_span(head: Token) -> tuple[int, int]:
 def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalIndex, verbs: ReportingVerbs,
               bounds: list[tuple[int, int]]):
     """The reporting verb attributing this quote: outside every quote, in a sentence
-    the quote touches, nearest to the quote's end (then its start)."""
+    the quote touches, nearest to the quote's end (then its start); failing that,
+    in the sentence right after the quote ('“... a wall!” Helena Marlow told
+    reporters.', where spaCy ends the sentence at the quote) or before a colon
+    that opens it ('she asked: “...”')."""
     first = doc.char_span(span.start, span.end, alignment_mode="expand")
     if first is None or len(first) == 0:
         return None, None
     sents = set(sent_of[first.start : first.end])
     tokens = [t for k in sorted(sents) for t in doc[bounds[k][0] : bounds[k][1]] if not _inside(t, marks)]
-    # a direct quote is introduced by a verb that reports clauses ("said"), or is
-    # a label inside the object of a naming verb ("called the plan a 'disaster'")
-    inside = first[0]
+    found = _cue_among(tokens, first[0], span, verbs)
+    if found[1] is not None:
+        return found
+    before = _before_colon(doc, first, marks, bounds, sent_of)
+    if before:
+        fallback = _cue_among(before, first[0], span, verbs)
+        if fallback[1] is not None:
+            return fallback
+    after = first.end
+    while after < len(doc) and (doc[after].is_space or doc[after].text in _CLOSERS):
+        after += 1
+    if (after < len(doc) and sent_of[after] not in sents and doc[after].idx - span.end <= 3
+            and not doc[after].is_punct):
+        lo, hi = bounds[sent_of[after]]
+        cue, subject = _cue_among([t for t in doc[lo:hi] if not _inside(t, marks)], first[0], span, verbs)
+        # only a bare attribution ("Helena Marlow told reporters."), not a report of its own
+        if subject is not None and subject.left_edge.i == after and not any(
+                c.dep_ in ("ccomp", "xcomp") for c in cue.children):
+            return cue, subject
+    return found
+
+
+def _cue_among(tokens: list[Token], inside: Token, span: QuoteSpan, verbs: ReportingVerbs):
+    """(cue, subject) among ``tokens``: a verb that reports clauses ("said"), or
+    a naming verb whose phrase holds the quote ("called the plan a 'disaster'")."""
     cues = [
         t for t in tokens
         if t.pos_ in ("VERB", "AUX") and (
@@ -252,6 +282,18 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
     if according is not None:
         return according.head.head, according
     return (cues[0], None) if cues else (None, None)
+
+
+def _before_colon(doc: Doc, first, marks: IntervalIndex, bounds, sent_of) -> list[Token]:
+    """The sentence before a quote that follows a colon ("he asked: “...”"), where
+    spaCy put the quote in a sentence of its own."""
+    i = first.start - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in _OPENERS):
+        i -= 1
+    if i < 0 or doc[i].text != ":" or sent_of[i] == sent_of[first.start]:
+        return []
+    lo, hi = bounds[sent_of[i]]
+    return [t for t in doc[lo:hi] if not _inside(t, marks)]
 
 
 def _has_verb(span) -> bool:
@@ -281,7 +323,8 @@ def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], marks: 
             s_start, s_end, mark, how = label
             quote = replace(quote, cue=mark, speaker_text=doc_text(doc)[s_start:s_end], speaker_start=s_start,
                             speaker_end=s_end, evidence=how)
-        elif previous is not None and previous.speaker_start >= 0 and 0 <= sentence_id - previous.sentence_id <= 1:
+        elif previous is not None and previous.speaker_start >= 0 and 0 <= sentence_id - _last_sentence(
+                doc, previous, sent_of) <= 1:
             quote = replace(
                 quote, cue="", speaker_text=previous.speaker_text, speaker_start=previous.speaker_start,
                 speaker_end=previous.speaker_end, confidence=round(confidence * 0.8, 2),
@@ -294,6 +337,13 @@ def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], marks: 
         quotes.append(quote)
         previous = quote
     return quotes
+
+
+def _last_sentence(doc: Doc, quote: Quote, sent_of: list[int]) -> int:
+    """The last sentence of a quote and its attribution ('"...!" Mr. Calderón told CNBC.')."""
+    last = max(quote.end - 1, quote.speaker_end - 1, quote.start)
+    span = doc.char_span(last, last + 1, alignment_mode="expand")
+    return sent_of[span.start] if span is not None and len(span) else quote.sentence_id
 
 
 _LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[Ff]rom[ \t]+)?([A-Z][^\n:“”\"«»]{0,60}?)[ \t]*:[ \t]*$")
@@ -445,29 +495,71 @@ def extract_quotes(
     return _attach(numbered, mentions)
 
 
+#: Named-entity labels of places: a place in a speaker's phrase ("the Texas governor")
+#: only modifies the speaker; it never speaks.
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+
+def _speaker_mention(q: Quote, index: IntervalIndex) -> tuple[Mention | None, str]:
+    """The mention that names the speaker, and how it was chosen.
+
+    The speaker phrase ends with its head word ("White House Press Secretary
+    Sarah Sanders", "the Texas governor"): a mention covering the head names
+    the speaker; otherwise a registry actor that is no place may modify the
+    head ("a Kremlin spokesman" speaks for the Kremlin); a place or an entity
+    the registry does not know never does.
+    """
+    hits = index.overlapping(q.speaker_start, q.speaker_end)
+    at_head = [m for m in hits if m.start <= q.speaker_end - 1 < m.end]
+    if at_head:
+        best = max(at_head, key=lambda m: (m.confidence, m.end - m.start))
+        return best, "the mention at the head of the speaker phrase"
+    modifiers = [m for m in hits if m.actor not in ("", OTHER_ACTOR) and m.ner_label not in _PLACE_LABELS]
+    if modifiers:
+        best = max(modifiers, key=lambda m: (m.confidence, m.end - m.start))
+        return best, f"speaks for {best.text!r} (a modifier of the speaker phrase)"
+    return None, ""
+
+
 def _attach(quotes: list[Quote], mentions: Iterable[Mention]) -> list[Quote]:
-    index = IntervalIndex((m.start, m.end, m) for m in mentions if m.actor)
+    mentions = [m for m in mentions if m.actor]
+    index = IntervalIndex((m.start, m.end, m) for m in mentions)
     out = []
     for q in quotes:
         if q.speaker_start < 0:
-            out.append(q)
+            out.append(replace(q, speaker_kind="none"))
             continue
-        hits = index.overlapping(q.speaker_start, q.speaker_end)
-        if hits:
-            best = max(hits, key=lambda m: (m.confidence, m.end - m.start))
-            q = replace(q, speaker=best.canonical or best.text, speaker_actor=best.actor)
-        elif not q.speaker:
-            q = replace(q, speaker=q.speaker_text)
+        best, how = _speaker_mention(q, index)
+        if best is not None and best.method == "ambiguous":
+            q = replace(q, speaker=q.speaker_text, speaker_actor="", speaker_kind="unresolved",
+                        evidence=f"{q.evidence}; speaker {best.text!r} is ambiguous: {best.evidence}")
+        elif best is not None:
+            q = replace(q, speaker=best.canonical or best.text, speaker_actor=best.actor, speaker_kind="named",
+                        evidence=q.evidence if how.startswith("the mention") else f"{q.evidence}; {how}")
+        else:
+            pronoun = " " not in q.speaker_text.strip() and q.speaker_text.strip().lower() in _PRONOUNS
+            q = replace(q, speaker=q.speaker or q.speaker_text, speaker_kind="unresolved" if pronoun else "unnamed")
         out.append(q)
     return out
 
 
+#: What ``speaker_shares`` calls quotes of unnamed and generic sources.
+UNNAMED_SOURCE = "unnamed source"
+
+_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you", "who", "this", "that", "one", "someone",
+                       "him", "her", "them"})
+
+
 def attach_speakers(quotes: Iterable[Quote], mentions: Iterable[Mention]) -> list[Quote]:
-    """Give each quote the actor of the mention at its speaker span.
+    """Give each quote the actor of the mention that names its speaker, and a speaker kind.
 
     Run after pronoun resolution so that "he told reporters" gets the actor
-    "he" was resolved to. Speakers that are no mention keep their own text
-    as ``speaker`` and an empty ``speaker_actor``.
+    "he" was resolved to. ``speaker_kind`` is ``named`` (a mention names the
+    speaker), ``unnamed`` (a description or a generic source that is no
+    mention: "officials", "a spokesman", "analysts"), ``unresolved`` (a
+    pronoun with no antecedent, or a surname shared by several people) or
+    ``none`` (no speaker found). Speakers that are no mention keep their own
+    text as ``speaker`` and an empty ``speaker_actor``.
     """
     return _attach([replace(q, speaker="", speaker_actor="") for q in quotes], list(mentions))
 
@@ -480,7 +572,8 @@ def speaker_shares(quotes: pd.DataFrame, *, by: str = "speaker_actor") -> pd.Dat
     quotes
         ``quotes.csv`` rows.
     by
-        ``speaker_actor`` (actors; unresolved speakers become ``unknown``) or
+        ``speaker_actor`` (actors; unnamed and generic sources become
+        ``unnamed source``, unresolved or missing speakers ``unknown``) or
         ``speaker`` (each named person).
 
     Returns
@@ -499,7 +592,10 @@ def speaker_shares(quotes: pd.DataFrame, *, by: str = "speaker_actor") -> pd.Dat
     if quotes.empty:
         return pd.DataFrame(columns=columns)
     data = quotes.assign(words=quotes.text.fillna("").str.split().str.len())
-    data[by] = data[by].fillna("").replace("", "unknown")
+    data[by] = data[by].fillna("")
+    if "speaker_kind" in data:  # unnamed sources ("officials", "a spokesman") apart from no speaker found
+        data.loc[(data[by] == "") & (data.speaker_kind == "unnamed"), by] = UNNAMED_SOURCE
+    data[by] = data[by].replace("", "unknown")
     table = data.groupby(["article_id", by, "kind"], as_index=False).agg(quotes=("text", "size"),
                                                                           words=("words", "sum"))
     totals = table.groupby("article_id").words.transform("sum")

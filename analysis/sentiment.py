@@ -20,8 +20,10 @@ Two backends, chosen by name:
     run with ONNX Runtime. The evidence is the words whose removal moves the
     prediction most (occlusion) and the class probabilities.
 
-The default is the most accurate installed backend (``model`` when
-onnxruntime, tokenizers and the shipped model are there, else ``lexicon``).
+The default is ``model`` (onnxruntime and tokenizers are core dependencies).
+If the model cannot be loaded, the default falls back to ``lexicon`` and says
+so, once per process, with a :class:`ModelUnavailableWarning`: never silently,
+since every sentiment table changes with the backend.
 
 Examples
 --------
@@ -33,7 +35,9 @@ Examples
 from __future__ import annotations
 
 import functools
+import heapq
 import math
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -43,6 +47,7 @@ import numpy as np
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
+from .calibration import PortrayalRule, load_portrayal_rule
 from .errors import AnalysisError
 from .nlp import sentence_ids
 from .spans import IntervalIndex
@@ -52,6 +57,7 @@ __all__ = [
     "BACKENDS",
     "available_backends",
     "default_backend",
+    "ModelUnavailableWarning",
     "load_lexicon",
     "Lexicon",
     "clause_scope",
@@ -257,20 +263,52 @@ def _model_or_error(model_dir=None):
     return load_sentiment_model(model_dir)
 
 
-def available_backends() -> list[str]:
-    """Backends that work in this installation, most accurate first."""
-    found = []
+class ModelUnavailableWarning(UserWarning):
+    """The sentiment model could not be loaded, so the default backend is the lexicon."""
+
+
+#: Whether this process has already been told that the model could not be loaded.
+_TOLD_MODEL_UNAVAILABLE = False
+
+
+def _model_problem() -> str | None:
+    """Why the model backend cannot run in this installation, or None if it can."""
     try:
         _model_or_error()
-        found.append("model")
-    except (ImportError, OSError, ValueError, AnalysisError):
-        pass
-    return [*found, "lexicon"]
+    except ImportError as err:
+        missing = getattr(err.__cause__, "name", None) or err.name
+        return f"{missing} is not installed" if missing else str(err)
+    except (OSError, ValueError, AnalysisError) as err:
+        return str(err) or type(err).__name__
+    return None
+
+
+def available_backends() -> list[str]:
+    """Backends that work in this installation, most accurate first."""
+    return ["lexicon"] if _model_problem() else ["model", "lexicon"]
 
 
 def default_backend() -> str:
-    """The most accurate installed backend."""
-    return available_backends()[0]
+    """The most accurate installed backend: ``model``, unless it cannot be loaded.
+
+    A fall-back to ``lexicon`` is reported once per process with a
+    :class:`ModelUnavailableWarning` that says why and what to do; choosing a
+    backend by name (``backend="lexicon"``, ``--backend lexicon``) never warns.
+    """
+    global _TOLD_MODEL_UNAVAILABLE
+    problem = _model_problem()
+    if problem is None:
+        return "model"
+    if not _TOLD_MODEL_UNAVAILABLE:
+        _TOLD_MODEL_UNAVAILABLE = True
+        warnings.warn(
+            f"The sentiment model could not be loaded ({problem}), so sentiment is scored with the word "
+            "lexicon instead: it is less accurate (macro-F1 about 52 instead of 75-84 on NewsMTSC) and every "
+            "sentiment table and figure changes. Reinstall the toolkit (make setup) to get the model back, "
+            "or choose the lexicon on purpose (--backend lexicon, or backend=\"lexicon\") and this message "
+            "goes away.",
+            ModelUnavailableWarning, stacklevel=2)
+    return "lexicon"
 
 
 def _check_backend(backend: str | None) -> str:
@@ -340,10 +378,55 @@ def _model_judgments(targets: list[Span], *, explain: bool, lexicon: Lexicon | N
 # --------------------------------------------------------------------------- per mention
 
 
-def _voice(mention: Mention, quotes: IntervalIndex) -> tuple[str, str, int]:
-    """Whose words the mention is in: the first quote holding it, else the author's."""
+#: Verbs by which their subject judges their object ("X accused Y of ...",
+#: "praised Y for ...", "called Y a ..."): a judgment of the object is the subject's.
+_JUDGING_VERBS = frozenset({
+    "accuse", "praise", "criticise", "criticize", "blame", "call", "slam", "condemn", "denounce", "attack",
+    "applaud", "commend", "laud", "hail", "fault", "chide", "rebuke", "scold", "lambast", "lambaste", "blast",
+    "decry", "mock", "ridicule", "brand", "label", "dub", "thank", "congratulate", "castigate", "berate",
+})
+#: Prepositions that name what or whom a judging verb judges ("accused Y of", "praised Y for", "blamed it on Y").
+_JUDGED_FOR = frozenset({"of", "for", "on", "as", "over", "about"})
+#: Dependencies through which a mention belongs to a verb's object ("Y's plan", "blamed it on Y").
+_OBJECT_PATH = ("dobj", "pobj", "prep", "oprd", "attr", "dative", "nsubjpass", "conj", "appos", "compound", "poss",
+                "nmod")
+
+
+def _voice(mention: Mention, quotes: IntervalIndex, span: Span | None = None,
+           named: IntervalIndex | None = None) -> tuple[str, str, int]:
+    """Whose words the mention is in: the first quote holding it; else, when the
+    mention is in the object of a judging verb (:data:`_JUDGING_VERBS`), that
+    verb's subject ("X accused Y of fraud": Y is judged in X's voice; the
+    subject's mention gives its name and actor); else the author's."""
     for q in quotes.containing(mention.start):
         return (q.speaker or "unknown speaker"), q.speaker_actor or "", q.quote_id
+    node = span.root if span is not None and len(span) else None
+    while node is not None and node.dep_ in _OBJECT_PATH and node.head.i != node.i:
+        if node.dep_ == "prep" and node.lower_ not in _JUDGED_FOR:
+            break  # "praised the plan to Republicans": they are not the ones judged
+        node = node.head
+        if node.pos_ != "VERB" or node.lemma_.lower() not in _JUDGING_VERBS:
+            continue
+        if node.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ in ("on", "for", "upon")
+                                                 for c in node.children):
+            break  # "called on X to veto", "called for X": a request, not a judgment of X
+        subjects = [c for c in node.children if c.dep_ == "nsubj"]
+        subjects += [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not subjects or span.start <= subjects[0].i < span.end:
+            break
+        subject = subjects[0]
+        if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
+            subject = subject.head.head  # "officials, who accused ...": the officials
+        found = named.containing(subject.idx) if named is not None else []
+        for part in [c for c in subject.children if c.dep_ in ("compound", "poss") and c.i < subject.i]:
+            found = found or (named.containing(part.idx) if named is not None else [])  # "The Biden government"
+        if found:
+            who = max(found, key=lambda m: (m.actor != OTHER_ACTOR, m.confidence))
+            return (who.canonical or who.text), who.actor, -1
+        if subject.pos_ in ("NOUN", "PROPN", "PRON"):  # an unnamed or unresolved judge keeps its words
+            words = [t for t in subject.lefts if t.dep_ in ("compound", "amod", "det")] + [subject]
+            return " ".join(t.text for t in words), "", -1
+        break
     return "author", "", -1
 
 
@@ -387,6 +470,8 @@ def score_sentiment(
     name = _check_backend(backend)
     quotes = IntervalIndex((q.start, q.end, q) for q in quotes)
     sent_of = sentence_ids(doc)
+    mentions = list(mentions)
+    named = IntervalIndex((m.start, m.end, m) for m in mentions)
     targets = [m for m in mentions if m.actor != OTHER_ACTOR]
     spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in targets]
     if name == "lexicon":
@@ -396,7 +481,7 @@ def score_sentiment(
         judged = _model_judgments(spans, explain=explain, lexicon=lexicon)
     out = []
     for m, span, (label, score, confidence, evidence) in zip(targets, spans, judged, strict=True):
-        voice, voice_actor, quote_id = _voice(m, quotes)
+        voice, voice_actor, quote_id = _voice(m, quotes, span, named)
         out.append(MentionSentiment(
             article_id=article_id or m.article_id, sentence_id=sent_of[span.start], start=m.start, end=m.end,
             text=m.text, actor=m.actor, label=label, score=score, confidence=confidence, voice=voice,
@@ -461,42 +546,122 @@ class LexiconPredictor:
 # --------------------------------------------------------------------------- aggregation
 
 SUMMARY_COLUMNS = ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
-                   "mean_score", "net_tone", "net_tone_low", "net_tone_high"]
+                   "mean_score", "net_tone", "net_tone_low", "net_tone_high", "label", "label_confidence",
+                   "label_evidence"]
+#: Mentions kept per group and direction as the evidence of its portrayal label.
+_EVIDENCE_MENTIONS = 3
 
 
-def count_groups_into(counts: dict, rows: Iterable[dict]) -> dict:
+class _ToneTally:
+    """What the summary needs from one group's mentions, gathered one row at a
+    time (so a batch run streams): counts by label, the score sum, how many
+    mentions are confidently negative / positive (``|score| >= band``) and the
+    most negative and most positive mentions, as evidence."""
+
+    __slots__ = ("confident", "highest", "labels", "lowest", "score_sum")
+
+    def __init__(self):
+        self.labels = [0, 0, 0]
+        self.score_sum = 0.0
+        self.confident = [0, 0]  # score <= -band, score >= band
+        self.lowest: list = []  # heap of (-score, mention): the most negative mentions
+        self.highest: list = []  # heap of (score, mention): the most positive mentions
+
+    def add(self, label: str, score: float, mention: tuple, band: float) -> None:
+        self.labels[SENTIMENT_LABELS.index(label)] += 1
+        self.score_sum += score
+        self.confident[0] += score <= -band
+        self.confident[1] += score >= band
+        for heap, key in ((self.lowest, -score), (self.highest, score)):
+            if len(heap) < _EVIDENCE_MENTIONS:
+                heapq.heappush(heap, (key, mention))
+            else:
+                heapq.heappushpop(heap, (key, mention))
+
+
+def _mention_of(row: dict) -> tuple:
+    """(article_id, sentence_id, start, text, score, voice): where a researcher finds the row in ``sentiment.csv``."""
+    def number(key):
+        value = row.get(key)
+        return int(value) if isinstance(value, int | float) and value == value else -1
+
+    text = row.get("text") if isinstance(row.get("text"), str) else ""
+    return (str(row["article_id"]), number("sentence_id"), number("start"), text, round(float(row["score"]), 2),
+            str(row.get("voice") or "author"))
+
+
+def count_groups_into(counts: dict, rows: Iterable[dict], *, rule: PortrayalRule | None = None) -> dict:
     """Add sentiment rows (dicts with ``article_id, actor, voice, voice_actor,
-    label, score``) to ``counts``: (article_id, actor, voice, voice_actor) ->
-    [negative, neutral, positive, score sum], for each article and for the
-    corpus, for all voices together and for each voice. Returns ``counts``."""
+    label, score`` and, for the evidence, ``sentence_id, start, text``) to
+    ``counts``: (article_id, actor, voice, voice_actor) -> a tally, for each
+    article and for the corpus, for all voices together and for each voice.
+    ``rule`` (default: the shipped :func:`~analysis.calibration.load_portrayal_rule`)
+    gives the band of a confident mention. Returns ``counts``."""
+    band = (rule or load_portrayal_rule()).band
     for row in rows:
         voice_actor = row.get("voice_actor") if isinstance(row.get("voice_actor"), str) else ""
+        score, mention = float(row["score"]), _mention_of(row)
         for article_id in (row["article_id"], "(corpus)"):
             for voice, vactor in (("all", ""), (row["voice"], voice_actor)):
-                entry = counts.setdefault((article_id, row["actor"], voice, vactor), [0, 0, 0, 0.0])
-                entry[SENTIMENT_LABELS.index(row["label"])] += 1
-                entry[3] += float(row["score"])
+                tally = counts.get((article_id, row["actor"], voice, vactor))
+                if tally is None:
+                    tally = counts[(article_id, row["actor"], voice, vactor)] = _ToneTally()
+                tally.add(row["label"], score, mention, band)
     return counts
 
 
-def summarize_counts(counts: dict, *, rng: np.random.Generator, n_boot: int = 1000) -> pd.DataFrame:
-    """The summary table from label counts per group (see :func:`summarize_sentiment`).
+def _pointer(mention: tuple, corpus: bool) -> str:
+    article_id, sentence_id, start, text, score, voice = mention
+    where = f"{article_id} " if corpus else ""
+    words = "" if voice == "author" else f" ({voice}'s words)"
+    return f"[{where}s{sentence_id} @{start}] {text!r} {score:+.2f}{words}"
+
+
+def _label_evidence(tally: _ToneTally, label: str, rule: PortrayalRule, corpus: bool) -> str:
+    """The counts the rule read, the rule, and the mentions that decided."""
+    n = sum(tally.labels)
+    neg, pos = tally.confident
+    counts = (f"{neg} of {n} mention(s) at score <= {-rule.band:+.2f}, {pos} at >= {rule.band:+.2f}")
+    lowest = [m for _, m in sorted(tally.lowest, reverse=True) if m[4] <= -rule.band]
+    highest = [m for _, m in sorted(tally.highest, reverse=True) if m[4] >= rule.band]
+    if label == "negative":
+        shown = "deciding: " + "; ".join(_pointer(m, corpus) for m in lowest)
+    elif label == "positive":
+        shown = "deciding: " + "; ".join(_pointer(m, corpus) for m in highest)
+    else:
+        strongest = [*lowest[:2], *highest[:2]]
+        shown = ("strongest, not enough: " + "; ".join(_pointer(m, corpus) for m in strongest) if strongest
+                 else "no confident non-neutral mention")
+    return f"{label}: {counts} ({rule.describe(label)}); {shown}"
+
+
+def summarize_counts(counts: dict, *, rng: np.random.Generator, n_boot: int = 1000,
+                     rule: PortrayalRule | None = None) -> pd.DataFrame:
+    """The summary table from the tallies of :func:`count_groups_into` (see
+    :func:`summarize_sentiment`).
 
     The bootstrap resamples the group's mentions: with counts only, a resample
     is a multinomial draw of n labels with the observed shares, the same
     distribution as drawing mentions with replacement. Groups are visited in
     sorted order, so a seed gives the same intervals however the counts were
-    gathered (in memory or streamed from a batch run).
+    gathered (in memory or streamed from a batch run). ``label``,
+    ``label_confidence`` and ``label_evidence`` come from ``rule`` (default:
+    the shipped one; it must be the rule the counts were gathered with).
     """
+    rule = rule or load_portrayal_rule()
     rows = []
     for key in sorted(counts):
-        negative, neutral, positive, total = counts[key]
+        tally = counts[key]
+        negative, neutral, positive = tally.labels
         n = negative + neutral + positive
         shares = np.array([negative, neutral, positive], dtype=float) / n
         draws = rng.multinomial(n, shares, size=n_boot)
         tones = (draws[:, 2] - draws[:, 0]) / n
-        rows.append([*key, n, negative, neutral, positive, round(total / n, 4), round((positive - negative) / n, 4),
-                     round(float(np.percentile(tones, 2.5)), 4), round(float(np.percentile(tones, 97.5)), 4)])
+        label, confidence = rule.decide(n, *tally.confident)
+        rows.append([*key, n, negative, neutral, positive, round(tally.score_sum / n, 4),
+                     round((positive - negative) / n, 4), round(float(np.percentile(tones, 2.5)), 4),
+                     round(float(np.percentile(tones, 97.5)), 4), label, confidence,
+                     _label_evidence(tally, label, rule, key[0] == "(corpus)")])
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     rank = table.voice.map(lambda v: {"all": 0, "author": 1}.get(v, 2))
     corpus = table.article_id == "(corpus)"
@@ -505,10 +670,12 @@ def summarize_counts(counts: dict, *, rng: np.random.Generator, n_boot: int = 10
 
 
 def summarize_sentiment(sentiment: pd.DataFrame, *, by: str = "speaker", n_boot: int = 1000,
-                        seed: int = 0) -> pd.DataFrame:
+                        seed: int = 0, rule: PortrayalRule | None = None) -> pd.DataFrame:
     """Per actor, per article and for the whole corpus: mentions, counts by label,
     mean score and net tone ((positive - negative) / n) with a 95% bootstrap
-    interval, for all voices together, the author's voice, and each speaker's.
+    interval, for all voices together, the author's voice, and each speaker's;
+    and the **portrayal**: a label that most actors in news get as neutral,
+    with its calibrated confidence and the mentions that decided it.
 
     Parameters
     ----------
@@ -519,6 +686,9 @@ def summarize_sentiment(sentiment: pd.DataFrame, *, by: str = "speaker", n_boot:
         grouped by the speaker's actor (``voice`` then reads "quoted: exiles").
     n_boot, seed
         Bootstrap resamples and random seed (results are reproducible).
+    rule
+        The portrayal rule (:class:`~analysis.calibration.PortrayalRule`);
+        default: the shipped ``resources/sentiment/portrayal.json``.
 
     Returns
     -------
@@ -526,7 +696,20 @@ def summarize_sentiment(sentiment: pd.DataFrame, *, by: str = "speaker", n_boot:
         ``article_id`` (``(corpus)`` for the corpus rows), ``actor``, ``voice``
         (``all``, ``author`` or a speaker), ``voice_actor``, ``mentions``,
         ``negative``, ``neutral``, ``positive``, ``mean_score``, ``net_tone``,
-        ``net_tone_low``, ``net_tone_high``.
+        ``net_tone_low``, ``net_tone_high``, ``label`` (negative / neutral /
+        positive), ``label_confidence`` (the cross-validated precision of that
+        label on BASIL), ``label_evidence`` (the counts the rule read, the rule,
+        and up to three deciding mentions as ``[s<sentence_id> @<start>] 'text'
+        score``, the keys of their ``sentiment.csv`` rows).
+
+    Notes
+    -----
+    The portrayal rule (:mod:`analysis.calibration`) counts confidently
+    negative and positive mentions (``|score| >= band``) and asks for enough of
+    them, and a large enough share, before leaving neutral. It was fitted on
+    the BASIL development half (Fan et al., EMNLP 2019) against the annotators'
+    ``author_feeling`` labels, with cross-validation grouped by event triplet.
+    Corpus rows apply the same rule to all of an actor's mentions in the corpus.
     """
     if by not in ("speaker", "actor"):
         raise AnalysisError(f"by={by!r}; valid: 'speaker', 'actor'", source="summarize_sentiment")
@@ -536,8 +719,9 @@ def summarize_sentiment(sentiment: pd.DataFrame, *, by: str = "speaker", n_boot:
     if by == "actor":
         quoted = data.voice != "author"
         data.loc[quoted, "voice"] = "quoted: " + data.loc[quoted, "voice_actor"].replace("", "unknown")
-    counts = count_groups_into({}, data.to_dict("records"))
-    return summarize_counts(counts, rng=np.random.default_rng(seed), n_boot=n_boot)
+    rule = rule or load_portrayal_rule()
+    counts = count_groups_into({}, data.to_dict("records"), rule=rule)
+    return summarize_counts(counts, rng=np.random.default_rng(seed), n_boot=n_boot, rule=rule)
 
 
 def target_predictor(backend: str | None = None, *, lexicon: Lexicon | None = None):

@@ -109,6 +109,22 @@ def check_span(sentence: str, span, *, name: str = "span") -> tuple[int, int]:
     return start, end
 
 
+def _within_sentence(sentence: str, span):
+    """``span`` cut at the end of ``sentence`` when it starts inside it but runs past it.
+
+    A mention can straddle a sentence break when the sentence splitter cuts a
+    name ("President | Trump"); its part inside the sentence is the target.
+    Anything else is returned unchanged for :func:`check_span` to judge.
+    """
+    try:
+        start, end = (int(x) for x in span)
+    except (TypeError, ValueError):
+        return span
+    if 0 <= start < len(sentence) < end and sentence[start:].strip():
+        return start, len(sentence)
+    return span
+
+
 def _marker_ids(tokenizer) -> tuple[int, int]:
     ids = tuple(tokenizer.token_to_id(m) for m in MARKERS)
     if None in ids:
@@ -287,6 +303,9 @@ class TargetSentimentModel:
             One sentence per target (repeat a sentence for each of its targets).
         spans : list of (int, int)
             Character offsets of each target in its sentence, end exclusive.
+            A target that starts in its sentence but runs past its end (a name
+            cut by the sentence splitter, "President | Trump") is cut at the
+            sentence end.
         batch_size : int
             Targets per forward pass. Targets are sorted by length internally
             so that a batch carries little padding; the output keeps input order.
@@ -321,7 +340,8 @@ class TargetSentimentModel:
         for i, (sentence, span) in enumerate(zip(sentences, spans)):
             if not isinstance(sentence, str):
                 raise ValueError(f"sentences[{i}] is {type(sentence).__name__}, not str")
-            checked.append(check_span(sentence, span, name=f"spans[{i}]" if len(spans) > 1 else "span"))
+            checked.append(check_span(sentence, _within_sentence(sentence, span),
+                                      name=f"spans[{i}]" if len(spans) > 1 else "span"))
         out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
         if not sentences:
             return out
@@ -373,7 +393,7 @@ class TargetSentimentModel:
         >>> "Brandt" in words
         False
         """
-        start, end = check_span(sentence, span)
+        start, end = check_span(sentence, _within_sentence(sentence, span))
         if top_k < 1:
             return []
         variants, spans, words = [sentence], [(start, end)], []
@@ -412,12 +432,34 @@ _CACHE: dict[tuple[str, int], TargetSentimentModel] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+def _onnxruntime():
+    """``onnxruntime``, imported with its telemetry turned off.
+
+    Notes
+    -----
+    ONNX Runtime 1.32 starts a native telemetry client when it is imported: it
+    resolves a remote host some seconds later and writes under
+    ``~/.cache/Microsoft/``. The variable ``ORT_DISABLE_TELEMETRY=1`` must be set
+    before the import to stop it (``onnxruntime.disable_telemetry_events()``
+    after the import does not stop the DNS query: checked with
+    ``strace -f -e trace=network``); both are done here, and
+    ``tests/test_robustness.py`` checks a model run with strace.
+    """
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+    ort = _require("onnxruntime", "onnxruntime")
+    disable = getattr(ort, "disable_telemetry_events", None)
+    if disable is not None:
+        disable()
+    return ort
+
+
 def _require(module: str, pip_name: str):
     try:
         return __import__(module)
     except ImportError as err:
         raise ImportError(
-            f"the target-sentiment model needs the {pip_name!r} package, which is not installed: pip install {pip_name}"
+            f"the target-sentiment model needs the {pip_name!r} package, a dependency of the toolkit, which is not "
+            "installed: reinstall the toolkit (make setup, or pip install --require-hashes -r requirements.lock)"
         ) from err
 
 
@@ -463,7 +505,7 @@ def load_sentiment_model(
     with _CACHE_LOCK:
         if cache and key in _CACHE:
             return _CACHE[key]
-        ort = _require("onnxruntime", "onnxruntime")
+        ort = _onnxruntime()
         tokenizers = _require("tokenizers", "tokenizers")
         if not folder.is_dir():
             raise FileNotFoundError(

@@ -1,25 +1,50 @@
 """Stance between actors: who is for or against whom, with the evidence.
 
 Sentiment says how the text portrays an actor; stance says where one actor
-stands toward another. Edges source -> target (``favor | against | neutral``)
-come from two kinds of evidence, never from the author's own voice:
+stands toward another: the **source's attitude to the target**, not the tone
+of the words around the target. Edges source -> target (``favor | against |
+neutral``) come from two kinds of evidence, never from the author's own voice:
 
-* **quote**: what a speaker says about an actor in their own quoted (or
-  reported) words; the label is the sentiment of that mention, which is in the
-  speaker's voice ("real heroes", said Tikhanovskaya: exiles favor exiles is a
-  self-edge and dropped; "Lukashenko's regime ... overthrown": exiles against
-  Lukashenko).
-* **relation**: one actor acts on another through a relation cue from
-  ``resources/relation_cues.txt`` ("Putin thanked Lukashenko" -> putin favor
-  lukashenko; "slammed Minsk with sanctions" -> the Biden government against
-  lukashenko; "a Kremlin-backed Putin ally" -> lukashenko favor putin and
-  putin favor lukashenko). A cue inside a quote with no subject of its own
-  ("he must first be defeated") is the speaker's. A negated cue ("did not
-  support") gives a neutral edge, noted in the evidence.
+* **relation**: one actor acts on or judges another through a relation cue
+  from ``resources/relation_cues.txt`` ("Putin thanked Lukashenko" -> putin
+  favor lukashenko; "slammed Minsk with sanctions" -> the Biden government
+  against lukashenko; "a Kremlin-backed Putin ally"). A judgment carried by a
+  reporting or evaluative verb ("accused", "praised", "called X a ...")
+  belongs to the verb's subject. Inside a quote, a cue with no subject of its
+  own ("he must first be defeated") or a first-person subject is the
+  speaker's; so is an accusation: the target as the doer of a harmful act
+  (``harm`` in ``resources/stance_cues.txt``: "X keeps massing troops").
+  A negated cue ("did not support") gives a neutral edge, noted in the cue.
+* **quote**: what a speaker says about an actor in their own quoted or
+  reported words. The sentiment model's view of the target's mention is one
+  signal; a cue with arguments about the same mention (above) wins over it.
+  No edge is made from bare mentions (neutral), questions, conditionals and
+  hypotheticals ("if", "would", "could"), reported fears, hopes and
+  expectations ("NATO fears the Kremlin may ..."), denied or negated
+  criticism ("I don't question his faith", "no evidence that X ..."), a
+  third-person pronoun of an indirect quote that most likely is the speaker
+  ("the lawmaker said he is sorry"), or from sources that hold no attitude:
+  documents, polls, outlets that report ("The Wall Street Journal first
+  reported"), "those familiar with", datelines, and entities whose
+  named-entity label or registry kind is not an agent. "X said of Y: '...'"
+  makes Y the one the quote's third-person pronouns are about.
 
-Edges are aggregated per article and over the corpus (:func:`summarize_stance`),
-and turned into a networkx graph (:func:`stance_graph`) whose GraphML export
-keeps every node and edge attribute, and an actor x actor matrix.
+Every edge keeps its cue, its sentence, the reason it was kept and a
+confidence; the cues and their lists are data files a researcher can edit.
+Edges are aggregated per article and over the corpus
+(:func:`summarize_stance`; an edge with a single piece of evidence is marked
+so in its ``evidence``), and turned into a networkx graph
+(:func:`stance_graph`) whose GraphML export keeps every node and edge
+attribute, and an actor x actor matrix.
+
+Notes
+-----
+Stance as the attitude of a source toward a target follows Mohammad et al.
+(2016, SemEval task 6) and the speaker -> target polarity of quoted spans in
+BASIL (Fan et al., EMNLP 2019), on whose development half the rules were
+measured (``python -m analysis evaluate basil``). Which clauses carry no
+attitude (questions, conditionals, modals, reported beliefs) follows the
+factuality cues of FactBank (Saurí & Pustejovsky 2009).
 
 Examples
 --------
@@ -35,21 +60,25 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .errors import AnalysisError
-from .nlp import sentence_ids, sentence_records
+from .nlp import doc_text, sentence_ids, sentence_records
 from .spans import IntervalIndex
-from .types import OTHER_ACTOR, ActorRegistry, Mention, MentionSentiment, Quote, StanceEdge
+from .tables import replacing, write_csv, xml_safe
+from .types import AGENT_KINDS, OTHER_ACTOR, ActorRegistry, Mention, MentionSentiment, Quote, StanceEdge
 
 __all__ = [
     "load_relation_cues",
+    "load_stance_cues",
     "find_stance",
     "count_stance_into",
     "summarize_stance",
@@ -58,14 +87,44 @@ __all__ = [
     "write_graphml",
     "write_network",
     "SUMMARY_COLUMNS",
+    "CUE_SECTIONS",
+    "MIN_QUOTE_CONFIDENCE",
 ]
 
 SUMMARY_COLUMNS = ["article_id", "source", "target", "source_actor", "target_actor", "favor", "against", "neutral",
                    "n", "net", "stance", "evidence"]
 #: |net| at or above this makes an aggregated edge favor or against.
 NET_BAND = 0.2
+#: Sections of ``resources/stance_cues.txt``.
+CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
+                "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
+                "partitive", "concession")
+#: A quote edge from the sentiment model needs at least this probability of
+#: its label ("against", "favor"); below it the words are too mixed to tell the
+#: speaker's attitude. Chosen on the BASIL development half (see README).
+MIN_QUOTE_CONFIDENCE = {"against": 0.8, "favor": 0.9}
+#: Note added to the evidence of aggregated edges resting on one row only.
+SINGLE_EVIDENCE = "(single evidence) "
 _TARGET_DEPS = ("dobj", "pobj", "dative", "attr", "oprd")
 _SUBJECT_CLIMB = ("xcomp", "conj", "advcl", "acl")
+#: Named-entity labels of things that hold no attitude (a source must be an agent).
+_NOT_AGENT_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW",
+                               "WORK_OF_ART", "PRODUCT", "EVENT", "LANGUAGE", "FAC", "LOC"})
+_SINGULAR_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+_THIRD_PERSON = _SINGULAR_PRONOUNS | {"they", "them", "their", "themselves", "it", "its"}
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+_WANTING = frozenset({"like", "love", "prefer"})  # "would like to": a wish, not a hypothetical
+#: Modals by which a speaker wants a deed done ("he must be defeated"): an agentless passive is then theirs.
+_DEONTIC = frozenset({"must", "should", "ought"})
+
+
+def _read_cue_text(path: str | Path | None, name: str) -> tuple[str, str]:
+    if path is None:
+        return resources.files("analysis.resources").joinpath(name).read_text("utf-8"), f"analysis/resources/{name}"
+    path = Path(path)
+    if not path.is_file():
+        raise AnalysisError("cue file not found", source=str(path))
+    return path.read_text("utf-8"), str(path)
 
 
 @functools.lru_cache(maxsize=8)
@@ -75,11 +134,7 @@ def load_relation_cues(path: str | Path | None = None) -> dict[tuple[str, str], 
     >>> load_relation_cues()[("thank", "verb")], load_relation_cues()[("ally", "noun")]
     ('favor', 'favor')
     """
-    if path is None:
-        text = resources.files("analysis.resources").joinpath("relation_cues.txt").read_text("utf-8")
-        source = "analysis/resources/relation_cues.txt"
-    else:
-        text, source = Path(path).read_text("utf-8"), str(path)
+    text, source = _read_cue_text(path, "relation_cues.txt")
     cues = {}
     for number, line in enumerate(text.splitlines(), 1):
         words = line.split("#", 1)[0].split()
@@ -93,11 +148,35 @@ def load_relation_cues(path: str | Path | None = None) -> dict[tuple[str, str], 
     return cues
 
 
+@functools.lru_cache(maxsize=8)
+def load_stance_cues(path: str | Path | None = None) -> dict[str, frozenset[str]]:
+    """Section -> words and phrases (lower case), from ``section word...`` lines.
+
+    The sections (:data:`CUE_SECTIONS`) say which speakers hold no attitude
+    and which words make a clause carry none; see the shipped file.
+
+    >>> cues = load_stance_cues()
+    >>> "poll" in cues["not_source"], "could" in cues["hypothetical"], "as if" in cues["condition"]
+    (True, True, True)
+    """
+    text, source = _read_cue_text(path, "stance_cues.txt")
+    found: dict[str, set[str]] = {s: set() for s in CUE_SECTIONS}
+    for number, line in enumerate(text.splitlines(), 1):
+        words = line.split("#", 1)[0].lower().split()
+        if not words:
+            continue
+        if len(words) < 2 or words[0] not in found:
+            raise AnalysisError(f"expected '<section> <word or phrase>' with a section of {', '.join(CUE_SECTIONS)}"
+                                f", got {line.strip()!r}", source=source, line=number)
+        found[words[0]].add(" ".join(words[1:]))
+    return {s: frozenset(v) for s, v in found.items()}
+
+
 class _Who:
     """Which mention (registry actor or other entity) sits at a token."""
 
     def __init__(self, mentions: Iterable[Mention]):
-        self.index = IntervalIndex((m.start, m.end, m) for m in mentions)
+        self.index = IntervalIndex((m.start, m.end, m) for m in mentions if m.method != "ambiguous")
 
     def at(self, token: Token) -> Mention | None:
         hits = self.index.containing(token.idx)
@@ -111,7 +190,9 @@ class _Who:
         for child in token.children:
             if child.dep_ in ("compound", "poss", "nmod") and child.i < token.i:
                 found = self.at(child)
-                if found is not None:
+                # "The Texas lawmaker", "House conservatives" are not Texas or the House
+                if found is not None and (found.actor != OTHER_ACTOR or found.ner_label in ("PERSON", "")
+                                          or child.dep_ == "poss"):
                     return found
         return None
 
@@ -120,12 +201,19 @@ def _with_conjuncts(token: Token) -> list[Token]:
     return [token, *[c for c in token.children if c.dep_ == "conj"]]
 
 
+def _antecedent(token: Token) -> Token:
+    """A relative pronoun ("officials, who said ...") stands for the noun it hangs from."""
+    if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl":
+        return token.head.head
+    return token
+
+
 def _subjects(verb: Token) -> list[Token]:
     node, seen = verb, 0
     while seen < 4:
         for child in node.children:
             if child.dep_ == "nsubj":
-                return _with_conjuncts(child)
+                return [_antecedent(t) for t in _with_conjuncts(child)]
             if child.dep_ == "agent":
                 return [g for c in child.children if c.dep_ == "pobj" for g in _with_conjuncts(c)]
         if node.dep_ in _SUBJECT_CLIMB and node.head.i != node.i and not any(
@@ -137,19 +225,112 @@ def _subjects(verb: Token) -> list[Token]:
 
 
 def _objects(verb: Token) -> list[Token]:
+    """Who the verb acts on: its object, or the object of a preposition that
+    completes it ("fight against T", "apologised to T"); with a direct object
+    a preposition other than "against" is an adjunct ("banned X to the U.S.")."""
     found = []
+    direct = any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in verb.children)
     for child in verb.children:
         if child.dep_ in ("dobj", "dative", "nsubjpass"):
             found += _with_conjuncts(child)
-        elif child.dep_ in ("prep", "agent") and child.lower_ in ("against", "on", "with", "for", "to", "at"):
+        elif child.dep_ in ("prep", "agent") and (child.lower_ == "against" or (
+                not direct and child.lower_ in ("on", "with", "for", "to"))):
             found += [g for c in child.children if c.dep_ == "pobj" for g in _with_conjuncts(c)]
-        elif child.dep_ == "xcomp":  # "asked Lukashenko to use his army": not a relation to the army's owner
-            continue
     return found
+
+
+def _opposed(verb: Token, who: _Who) -> list[Mention]:
+    """Mentions in an "against X" phrase of the verb."""
+    return [m for c in verb.children if c.dep_ == "prep" and c.lower_ == "against"
+            for g in c.children if g.dep_ == "pobj" for t in _with_conjuncts(g) if (m := who.of_phrase(t))]
 
 
 def _negated(verb: Token) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in verb.children)
+
+
+def _chain(token: Token) -> list[Token]:
+    """The token and its heads up to the root of its sentence."""
+    out = [token]
+    while out[-1].head.i != out[-1].i and len(out) < 40:
+        out.append(out[-1].head)
+    return out
+
+
+def _rhetorical(sent: Span) -> bool:
+    """A negated question ("Why can't X ...?", "Isn't it ...?") asserts its answer."""
+    return any(t.dep_ == "neg" for t in sent)
+
+
+def _unreal(token: Token, cues: dict) -> str | None:
+    """Why the clause of ``token`` states no attitude: a question, a condition
+    or a hypothetical (modal); None if it is asserted."""
+    sent = token.sent
+    if any(t.text == "?" for t in sent if t.i >= token.i) and not _rhetorical(sent):
+        return "a question"
+    for node in _chain(token):
+        if _condition(node, cues):
+            return f"a condition ({_condition(node, cues)!r})"
+        for child in node.children:
+            if child.dep_ == "advcl" and node.pos_ in ("VERB", "AUX") and _condition(child, cues):
+                return "the consequence of a condition"
+            if child.dep_ == "aux" and child.lower_ in cues["hypothetical"] and node.lemma_.lower() not in _WANTING:
+                return f"a hypothetical ({child.text!r})"
+    return None
+
+
+def _condition(clause: Token, cues: dict) -> str:
+    """The subordinator of a condition heading ``clause`` ("if", "as though"), or ""."""
+    marks = " ".join(c.lower_ for c in clause.children if c.dep_ == "mark")
+    if marks in cues["condition"]:
+        return marks
+    return next((m for m in marks.split() if m in cues["condition"]), "")
+
+
+def _denied(token: Token, cues: dict, relation_cues: dict) -> str | None:
+    """Is ``token`` inside a negated criticism, or what is denied or dismissed ("I
+    don't question X's faith", "failed to produce evidence that X ...")?"""
+    chain = _chain(token)
+    for below, node in itertools.pairwise(chain):
+        if below.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            continue  # "X did not help", "X failed": about X's own doing, not a denial of a claim about X
+        lemma = node.lemma_.lower()
+        if (lemma in cues["defence"] or (lemma, "verb") in relation_cues) and _negated(node):
+            return f"negated {node.text!r}"  # "I don't question X's faith", "would not support sanctions against X"
+        if node.lemma_.lower() in cues["denial"]:
+            return f"denied or dismissed ({node.text!r})"
+        if node.lemma_.lower() in cues["concession"]:
+            return f"conceded ({node.text!r})"
+        if node.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in node.children):
+            return f"'no {node.text}'"
+    return None
+
+
+def _not_a_source(span: Span | None, cues: dict, *, cue_lemma: str = "", actor: str = "",
+                  registry: ActorRegistry | None = None) -> str | None:
+    """Why the words at ``span`` name no one who can hold an attitude, or None."""
+    if span is None or not len(span):
+        return None
+    head = span.root
+    words = {t.lower_ for t in span} | {head.lemma_.lower()}
+    phrase = " ".join(t.lower_ for t in span)
+    if head.lower_ in cues["not_source"] or head.lemma_.lower() in cues["not_source"] or any(
+            " " in e and e in phrase for e in cues["not_source"]):
+        return f"{span.text!r} is a document, poll or outlet"  # also "the DOJ document", of a registry actor
+    if actor and actor != OTHER_ACTOR:  # the registry says what it is (NER labels of its names are unreliable)
+        kind = registry.get(actor).kind if registry is not None and actor in registry.ids else "person"
+        return None if kind in AGENT_KINDS else f"registry kind {kind!r} holds no attitude"
+    if any(t.lemma_.lower() in cues["familiar"] or t.lower_ in cues["familiar"] for t in head.subtree):
+        return f"{span.text!r}: those familiar with, not a judge"
+    if head.ent_type_ in _NOT_AGENT_LABELS:
+        return f"{span.text!r} is a {head.ent_type_}, not an agent"
+    if (cue_lemma in cues["report_cue"] and head.pos_ == "PROPN" and head.ent_type_ != "PERSON"
+            and words.isdisjoint(_FIRST_PERSON)):
+        return f"{span.text!r} reports ({cue_lemma!r}): an outlet"
+    text = doc_text(span.doc)
+    if head.text.isupper() and len(head.text) > 2 and (span.start_char == 0 or text[span.start_char - 1] == "\n"):
+        return f"{span.text!r} is a dateline"
+    return None
 
 
 def _name(m: Mention) -> str:
@@ -173,61 +354,329 @@ def _keep(edge: StanceEdge) -> bool:
     return not same and not (edge.source_actor == OTHER_ACTOR and edge.target_actor == OTHER_ACTOR)
 
 
-def _quote_edges(sentiment: Iterable[MentionSentiment], quotes: dict[int, Quote], text_of) -> list[StanceEdge]:
-    stance_of = {"positive": "favor", "negative": "against", "neutral": "neutral"}
+class _Context:
+    """What every edge rule needs about one article."""
+
+    def __init__(self, doc, mentions, quotes, cues, relation_cues, registry, article_id):
+        self.doc, self.cues, self.registry, self.article_id = doc, cues, registry, article_id
+        self.relation_cues = relation_cues
+        self.who = _Who(mentions)
+        self.quotes = IntervalIndex((q.start, q.end, q) for q in quotes)
+        self.sent_of = sentence_ids(doc)
+        self.text_of = {s.sentence_id: s.text for s in sentence_records(doc, article_id)}.get
+        self.by_id = {q.quote_id: q for q in quotes}
+
+    def span(self, start: int, end: int) -> Span | None:
+        return self.doc.char_span(start, end, alignment_mode="expand")
+
+    def cue_token(self, quote: Quote) -> Token | None:
+        """The reporting verb of a quote: a token with the cue's text outside the
+        quote, nearest to it."""
+        if not quote.cue:
+            return None
+        window = self.span(max(quote.start - 400, 0), min(quote.end + 400, len(doc_text(self.doc))))
+        found = [t for t in (window or ()) if t.text == quote.cue and not quote.start <= t.idx < quote.end]
+        return min(found, key=lambda t: min(abs(t.idx - quote.start), abs(t.idx - quote.end)), default=None)
+
+    def speaker_problem(self, quote: Quote) -> str | None:
+        """Why the quote's speaker gives no stance edge, or None."""
+        if quote.speaker_kind == "unresolved":
+            return f"the speaker {quote.speaker_text!r} is a pronoun left unresolved"
+        cue = self.cue_token(quote)
+        lemma = cue.lemma_.lower() if cue is not None else quote.cue.lower()
+        if lemma in self.cues["belief_cue"]:
+            return f"a reported {lemma!r}: a belief or expectation, not an attitude"
+        return _not_a_source(self.span(quote.speaker_start, quote.speaker_end), self.cues, cue_lemma=lemma,
+                             actor=quote.speaker_actor, registry=self.registry)
+
+    def whole_of(self, quote: Quote) -> Quote:
+        """A speaker named as part of a whole ("a group of X", "some of X", "members of
+        X") with no actor of its own speaks as X."""
+        if quote.speaker_start < 0 or quote.speaker_actor not in ("", OTHER_ACTOR):
+            return quote
+        span = self.span(quote.speaker_start, quote.speaker_end)
+        if span is None or not len(span) or span.root.lemma_.lower() not in self.cues["partitive"]:
+            return quote
+        for prep in [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "of"]:
+            for obj in [g for g in prep.children if g.dep_ == "pobj"]:
+                whole = self.who.of_phrase(obj)
+                if whole is not None and whole.actor != OTHER_ACTOR:
+                    return replace(quote, speaker=_name(whole), speaker_actor=whole.actor)
+        return quote
+
+    def speaks_for(self, quote: Quote, actor: str) -> bool:
+        """Is the speaker an advocate of ``actor`` ("a lawyer for X", "X's spokesman")?"""
+        span = self.span(quote.speaker_start, quote.speaker_end)
+        if span is None or not len(span):
+            return False
+        roles = [span.root, *(c for c in span.root.children if c.dep_ == "appos")]  # "X, a spokeswoman for Y"
+        for head in roles:
+            if head.lemma_.lower() not in self.cues["advocate"]:
+                continue
+            owners = [c for c in head.children if c.dep_ in ("poss", "compound")]
+            owners += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to")
+                       for g in c.children if g.dep_ == "pobj"]
+            if any((m := self.who.of_phrase(o)) is not None and m.actor == actor for o in owners):
+                return True
+        return False
+
+    def topic_of(self, quote: Quote) -> Mention | None:
+        """"..., X said of Y": the one the quote is about."""
+        cue = self.cue_token(quote)
+        if cue is None:
+            return None
+        for child in cue.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return self.who.of_phrase(obj)
+        return None
+
+
+def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: set) -> list[StanceEdge]:
+    """What a speaker says about an actor, from the sentiment model's view of
+    the actor's mention inside the speaker's words, where the words state an
+    attitude (see the module notes for what gives no edge)."""
+    stance_of = {"positive": "favor", "negative": "against"}
+    edges, problems = [], {}
+    for j in sentiment:
+        quote = ctx.by_id.get(j.quote_id)
+        if j.voice == "author" or quote is None or quote.speaker_start < 0 or j.label not in stance_of:
+            continue
+        if (j.start, j.end) in covered:  # a cue with its arguments said more about this mention
+            continue
+        stance = stance_of[j.label]
+        if j.confidence < MIN_QUOTE_CONFIDENCE[stance]:
+            continue
+        if quote.quote_id not in problems:
+            problems[quote.quote_id] = ctx.speaker_problem(quote)
+        if problems[quote.quote_id]:
+            continue
+        span = ctx.span(j.start, j.end)
+        if span is None or not len(span):
+            continue
+        token = span.root
+        if token.lower_ in _FIRST_PERSON:
+            continue  # the speaker themself
+        if token.dep_ == "poss" and token.pos_ == "PRON":
+            continue  # "his primary", "their majority": the tone is about the thing owned, not the owner
+        fate = token.head.lemma_.lower()
+        if token.dep_ in ("nsubj", "nsubjpass") and (fate in ctx.cues["misfortune"] or (
+                fate in ctx.cues["ouster"] and not any(c.lower_ in _DEONTIC for c in token.head.children))):
+            continue  # "X lost his primary", "X had quit": what befell X, reported, not an attitude to X
+        if token.dep_ == "nsubj" and token.head.lemma_.lower() in ctx.cues["speech"]:
+            continue  # "X says he wants ...": the tone is of what X says, not of the speaker about X
+        if ctx.speaks_for(quote, j.actor):
+            continue  # "a lawyer for X", "X's spokesman": the speaker argues X's side
+        if _unreal(token, ctx.cues) or _denied(token, ctx.cues, ctx.relation_cues) or _embedded(token, quote, ctx):
+            continue
+        target = Mention(j.article_id, j.sentence_id, j.start, j.end, j.text, j.actor, "", 1.0, j.text)
+        note = ""
+        if token.lower_ in _THIRD_PERSON:
+            topic = ctx.topic_of(quote)
+            if topic is not None:
+                target, note = topic, f"; {j.text!r} is {_name(topic)!r}, whom the quote is said of"
+            elif quote.kind == "indirect" and token.lower_ in _SINGULAR_PRONOUNS:
+                continue  # "the lawmaker said he is sorry": most likely the speaker themself
+        source_actor = quote.speaker_actor or OTHER_ACTOR
+        speaker = Mention(j.article_id, j.sentence_id, quote.speaker_start, quote.speaker_end, quote.speaker_text,
+                          source_actor, "", 1.0, quote.speaker or quote.speaker_text)
+        cue = (f"{quote.kind} quote {quote.quote_id}: {j.text!r} {j.label} in the speaker's words "
+               f"({j.evidence}){note}")
+        edges.append(_edge(j.article_id, speaker, target, stance, cue, j.sentence_id, ctx.text_of(j.sentence_id),
+                           j.confidence * quote.confidence, "quote", quote.quote_id))
+    return edges
+
+
+def _embedded(token: Token, quote: Quote, ctx: _Context) -> str | None:
+    """Is the target inside what someone else says or believes within the quote
+    ("Trump says he wants ...", "he hoped X would ...")? Then the tone is theirs."""
+    for node in _chain(token)[1:]:
+        if not quote.start <= node.idx < quote.end:
+            break
+        lemma = node.lemma_.lower()
+        if lemma in ctx.cues["belief_cue"]:
+            return f"a belief reported inside the quote ({node.text!r})"
+        if lemma in ctx.cues["speech"] and not any(c.dep_ == "nsubj" and c.lower_ in _FIRST_PERSON
+                                                     for c in node.children):
+            return f"someone else's words inside the quote ({node.text!r})"
+    return None
+
+
+def _one_per_quote(edges: list[StanceEdge]) -> list[StanceEdge]:
+    """Several mentions of one target in one quote are one piece of evidence: the
+    surest is kept, the count noted in its cue."""
+    groups: dict[tuple, list[StanceEdge]] = {}
+    for e in edges:
+        groups.setdefault((e.quote_id, e.source_actor, e.source_name, e.target_actor, e.target_name if
+                           e.target_actor == OTHER_ACTOR else ""), []).append(e)
+    out = []
+    for group in groups.values():
+        stances = {e.stance for e in group}
+        if len(stances) > 1:
+            continue  # favor and against toward the same target in one quote: no clear attitude
+        best = max(group, key=lambda e: e.confidence)
+        if len(group) > 1:
+            best = replace(best, cue=f"{best.cue}; {len(group)} mentions of the target in the quote, all {best.stance}")
+        out.append(best)
+    return out
+
+
+def _judgment_edges(sentiment: Iterable[MentionSentiment], ctx: _Context) -> list[StanceEdge]:
+    """A judgment carried by an evaluative verb outside quotes ("X called Y a
+    ..."): the sentiment stage gives it the verb's subject as its voice."""
+    stance_of = {"positive": "favor", "negative": "against"}
     edges = []
     for j in sentiment:
-        quote = quotes.get(j.quote_id)
-        if j.voice == "author" or quote is None or quote.speaker_start < 0:
+        if j.voice == "author" or j.quote_id >= 0 or j.label not in stance_of:
             continue
-        source = quote.speaker_actor or OTHER_ACTOR
+        if j.confidence < MIN_QUOTE_CONFIDENCE[stance_of[j.label]]:
+            continue
+        words = j.voice.lower().split()
+        if not j.voice_actor and (words[-1] in ctx.cues["not_source"] or words[-1] in _THIRD_PERSON):
+            continue  # "the report blamed ...", or an unresolved "they blamed ..."
+        span = ctx.span(j.start, j.end)
+        if span is not None and len(span) and span.root.dep_ == "poss" and span.root.pos_ == "PRON":
+            continue  # "X blamed his rival": the judgment is of the rival, not of the owner
         target = Mention(j.article_id, j.sentence_id, j.start, j.end, j.text, j.actor, "", 1.0, j.text)
-        speaker = Mention(j.article_id, j.sentence_id, quote.speaker_start, quote.speaker_end, quote.speaker_text,
-                          source, "", 1.0, quote.speaker or quote.speaker_text)
-        cue = f"{quote.kind} quote {quote.quote_id}: {j.text!r} {j.label} in the speaker's words ({j.evidence})"
-        edges.append(_edge(j.article_id, speaker, target, stance_of[j.label], cue, j.sentence_id,
-                           text_of(j.sentence_id), j.confidence * quote.confidence, "quote", quote.quote_id))
+        source = Mention(j.article_id, j.sentence_id, -1, -1, j.voice, j.voice_actor or OTHER_ACTOR, "", 1.0, j.voice)
+        cue = f"judgment in {j.voice!r}'s voice: {j.text!r} {j.label} ({j.evidence})"
+        edges.append(_edge(j.article_id, source, target, stance_of[j.label], cue, j.sentence_id,
+                           ctx.text_of(j.sentence_id), j.confidence * 0.9, "relation"))
     return edges
 
 
-def _relation_edges(doc: Doc, who: _Who, quotes: IntervalIndex, cues, sent_of, text_of, article_id):
+def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> list[StanceEdge]:
+    """S <cue verb> T: subject to object; inside a quote a cue with no subject, or a
+    first-person one, is the speaker's."""
+    targets = [ctx.who.of_phrase(t) for t in _objects(token)]
+    speaker = next(iter(ctx.quotes.containing(token.idx)), None)
+    if speaker is not None:  # the cue with its arguments says more about them than the tone around them
+        covered.update((t.start, t.end) for t in targets if t is not None)
+    if _unreal(token, ctx.cues):
+        return []
+    subjects = _subjects(token)
+    if speaker is not None and (speaker.speaker_start < 0 or ctx.speaker_problem(speaker)):
+        speaker = None
+    sources: list[Mention | None] = []
+    for subject in subjects:
+        if subject.lemma_.lower() in ctx.cues["not_source"] or subject.lower_ in ctx.cues["not_source"]:
+            continue  # "a Facebook post criticized ...": the post, not Facebook
+        found = ctx.who.of_phrase(subject)
+        if found is not None and found.method != "speaker":
+            problem = _not_a_source(ctx.span(found.start, found.end), ctx.cues, actor=found.actor,
+                                    registry=ctx.registry)
+            if not problem:
+                sources.append(found)
+        elif subject.lower_ in _FIRST_PERSON or (found is not None and found.method == "speaker"):
+            sources.append(None)  # "we will defeat him": the speaker
+    passive = any(c.dep_ == "nsubjpass" for c in token.children)
+    if not subjects and (not passive or any(c.lower_ in _DEONTIC for c in token.children)):
+        sources = [None]  # "he must first be defeated", in the speaker's words; not "he was attacked" (by whom?)
+    negated = _negated(token)
+    stance = "neutral" if negated else polarity
+    how = f"{token.text}" + (" (negated)" if negated else "")
     edges = []
-    for token in doc:
+    opposed = {(t.start, t.end) for t in _opposed(token, ctx.who)}
+    for tgt in [t for t in targets if t is not None]:
+        # "endorsed A against B": B is opposed, whatever the cue
+        stance_here = "against" if (tgt.start, tgt.end) in opposed and stance == "favor" else stance
+        for src in sources:
+            if src is None and speaker is None:
+                continue
+            edges.append(_edge(ctx.article_id, src, tgt, stance_here, how, ctx.sent_of[token.i],
+                               ctx.text_of(ctx.sent_of[token.i]), 0.75 if src is not None else 0.6, "relation",
+                               quote_id=speaker.quote_id if src is None else -1, speaker=speaker))
+    return edges
+
+
+def _harm_edges(token: Token, ctx: _Context, covered: set) -> list[StanceEdge]:
+    """Inside a quote, the target as the doer of a harmful act: the speaker accuses it."""
+    speaker = next(iter(ctx.quotes.containing(token.idx)), None)
+    if speaker is None or speaker.speaker_start < 0 or ctx.speaker_problem(speaker) or _unreal(token, ctx.cues):
+        return []
+    if _negated(token) or _denied(token, ctx.cues, ctx.relation_cues):
+        return []
+    edges = []
+    for subject in _subjects(token):
+        doer = ctx.who.of_phrase(subject)
+        if doer is None or doer.method == "speaker" or subject.lower_ in _FIRST_PERSON:
+            continue
+        if doer.text.lower() in _SINGULAR_PRONOUNS and speaker.kind == "indirect":
+            continue  # most likely the speaker themself
+        edges.append(_edge(ctx.article_id, None, doer, "against", f"{token.text} (accusation: the target does harm)",
+                           ctx.sent_of[token.i], ctx.text_of(ctx.sent_of[token.i]), 0.6, "relation",
+                           quote_id=speaker.quote_id, speaker=speaker))
+        covered.add((doer.start, doer.end))
+    return edges
+
+
+def _ouster_edges(token: Token, ctx: _Context, covered: set) -> list[StanceEdge]:
+    """A call to quit: "X should resign", "urged X to step aside" (``ouster`` cues).
+    Against X; from the one who urges, or the speaker whose words it is in."""
+    if token.lemma_.lower() == "step" and not any(c.lower_ in ("aside", "down") for c in token.children):
+        return []
+    speaker = next(iter(ctx.quotes.containing(token.idx)), None)
+    if speaker is not None and (speaker.speaker_start < 0 or ctx.speaker_problem(speaker)):
+        speaker = None
+    if _negated(token) or _denied(token, ctx.cues, ctx.relation_cues):
+        return []
+    verb = token.head if token.dep_ == "conj" else token
+    targets, sources = [], [None]
+    if any(c.dep_ == "aux" and c.lower_ in _DEONTIC for c in verb.children):
+        targets = [c for c in verb.children if c.dep_ == "nsubj"]
+    elif verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ctx.cues["urge"]:
+        urge = verb.head
+        targets = [c for c in urge.children if c.dep_ == "dobj"]
+        targets += [g for c in urge.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children
+                    if g.dep_ == "pobj"]
+        found = [ctx.who.of_phrase(t) for t in _subjects(urge)]
+        sources = [f for f in found if f is not None and f.method != "speaker"] or [None]
+    edges = []
+    for target in targets:
+        quitter = ctx.who.of_phrase(target)
+        if quitter is None or target.lower_ in _FIRST_PERSON:
+            continue
+        for src in sources:
+            if src is None and speaker is None:
+                continue
+            edges.append(_edge(ctx.article_id, src, quitter, "against", f"{token.text} (a call to quit)",
+                               ctx.sent_of[token.i], ctx.text_of(ctx.sent_of[token.i]), 0.7, "relation",
+                               quote_id=speaker.quote_id if src is None else -1, speaker=speaker))
+            covered.add((quitter.start, quitter.end))
+    return edges
+
+
+def _relation_edges(ctx: _Context, cues, covered: set) -> list[StanceEdge]:
+    edges = []
+    harm, ouster = ctx.cues["harm"], ctx.cues["ouster"]
+    for token in ctx.doc:
         lemma = token.lemma_.lower()
-        if token.pos_ in ("VERB", "AUX") and (lemma, "verb") in cues and token.dep_ != "amod":
-            polarity = cues[(lemma, "verb")]
-            targets = [who.of_phrase(t) for t in _objects(token)]
-            passive_target = [who.of_phrase(c) for c in token.children if c.dep_ == "nsubjpass"]
-            sources = [who.of_phrase(t) for t in _subjects(token)]
-            speaker = next(iter(quotes.containing(token.idx)), None)
-            if not sources and speaker is not None and speaker.speaker_start >= 0:
-                sources = [None]  # "he must first be defeated", in the speaker's words
-            negated = _negated(token)
-            stance = "neutral" if negated else polarity
-            how = f"{token.text}" + (" (negated)" if negated else "")
-            for tgt in [t for t in targets + passive_target if t is not None]:
-                for src in sources:
-                    if src is None and speaker is None:
-                        continue
-                    confidence = 0.75 if src is not None else 0.6
-                    edges.append(_edge(article_id, src, tgt, stance, how, sent_of[token.i], text_of(sent_of[token.i]),
-                                       confidence, "relation", speaker=speaker))
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "amod":
+            if (lemma, "verb") in cues:
+                edges += _verb_edges(token, ctx, cues[(lemma, "verb")], covered)
+            if lemma in harm:
+                edges += _harm_edges(token, ctx, covered)
+            if lemma in ouster:
+                edges += _ouster_edges(token, ctx, covered)
         elif token.dep_ == "amod" and (lemma, "verb") in cues:
             # "a Kremlin-backed Putin ally": the Kremlin backs the one the phrase describes
-            agents = [who.at(c) for c in token.children if c.dep_ in ("npadvmod", "compound")]
+            agents = [ctx.who.at(c) for c in token.children if c.dep_ in ("npadvmod", "compound")]
             head = token.head
-            described = who.at(head) or (who.at(head.head) if head.dep_ == "appos" else None)
+            described = ctx.who.at(head) or (ctx.who.at(head.head) if head.dep_ == "appos" else None)
             for src in [a for a in agents if a is not None]:
                 if described is not None:
-                    edges.append(_edge(article_id, src, described, cues[(lemma, "verb")], f"{token.text} (modifier)",
-                                       sent_of[token.i], text_of(sent_of[token.i]), 0.65, "relation"))
+                    edges.append(_edge(ctx.article_id, src, described, cues[(lemma, "verb")],
+                                       f"{token.text} (modifier)", ctx.sent_of[token.i],
+                                       ctx.text_of(ctx.sent_of[token.i]), 0.65, "relation"))
         elif token.pos_ == "NOUN" and (lemma, "noun") in cues:
-            edges += _noun_edges(token, who, cues[(lemma, "noun")], sent_of, text_of, article_id)
+            edges += _noun_edges(token, ctx, cues[(lemma, "noun")])
     return edges
 
 
-def _noun_edges(noun: Token, who: _Who, polarity: str, sent_of, text_of, article_id) -> list[StanceEdge]:
+def _noun_edges(noun: Token, ctx: _Context, polarity: str) -> list[StanceEdge]:
     """"S, a T ally" / "S is T's ally" / "S, an ally of T": S's relation to T."""
+    who = ctx.who
     holder = None
     if noun.dep_ == "appos":
         holder = who.at(noun.head)
@@ -239,8 +688,8 @@ def _noun_edges(noun: Token, who: _Who, polarity: str, sent_of, text_of, article
     edges = []
     for tgt in [r for r in related if r is not None]:
         if holder is not None:
-            edges.append(_edge(article_id, holder, tgt, polarity, f"{noun.text} (noun)", sent_of[noun.i],
-                               text_of(sent_of[noun.i]), 0.65, "relation"))
+            edges.append(_edge(ctx.article_id, holder, tgt, polarity, f"{noun.text} (noun)", ctx.sent_of[noun.i],
+                               ctx.text_of(ctx.sent_of[noun.i]), 0.65, "relation"))
     return edges
 
 
@@ -251,6 +700,8 @@ def find_stance(
     sentiment: Iterable[MentionSentiment] = (),
     *,
     cues: dict | None = None,
+    stance_cues: dict | None = None,
+    registry: ActorRegistry | None = None,
     article_id: str = "",
 ) -> list[StanceEdge]:
     """Stance edges of one article, each with its cue, sentence and confidence.
@@ -261,27 +712,43 @@ def find_stance(
         The parsed article.
     mentions
         All mentions, other entities included (they can be sources: "the Biden
-        government").
+        government"), pronouns already resolved (quotes' included).
     quotes
         Quotes with speakers (for quote-based edges, and cues with no subject
         inside a quote).
     sentiment
-        Per-mention sentiment (its voice and label give the quote-based edges).
+        Per-mention sentiment (its voice and label give the quote-based edges,
+        and the judgments voiced by an evaluative verb's subject).
     cues
         Relation cues; default :func:`load_relation_cues`.
+    stance_cues
+        Which speakers hold no attitude and which words make a clause state
+        none; default :func:`load_stance_cues`.
+    registry
+        The study's actors: actors of a kind that holds no attitude (a place,
+        a law) are never sources.
     article_id
         Written into every record.
+
+    Returns
+    -------
+    list of StanceEdge
+        One per (source, target, sentence, cue), self-edges dropped.
     """
     mentions = list(mentions)
     quotes = list(quotes)
+    sentiment = list(sentiment)
     article_id = article_id or (mentions[0].article_id if mentions else "")
-    sent_of = sentence_ids(doc)
-    texts = {s.sentence_id: s.text for s in sentence_records(doc, article_id)}
-    text_of = texts.get
-    quote_index = IntervalIndex((q.start, q.end, q) for q in quotes)
-    edges = _quote_edges(sentiment, {q.quote_id: q for q in quotes}, text_of)
-    edges += _relation_edges(doc, _Who(mentions), quote_index, cues or load_relation_cues(), sent_of, text_of,
-                             article_id)
+    ctx = _Context(doc, mentions, quotes, stance_cues or load_stance_cues(), cues or load_relation_cues(), registry,
+                   article_id)
+    quotes = [ctx.whole_of(q) for q in quotes]  # "a group of X said": X speaks
+    ctx = _Context(doc, mentions, quotes, ctx.cues, ctx.relation_cues, registry, article_id)
+    covered: set[tuple[int, int]] = set()
+    edges = _relation_edges(ctx, ctx.relation_cues, covered)
+    related = {(e.source_actor, e.source_name, e.target_actor, e.sentence_id) for e in edges}
+    edges += _one_per_quote(_quote_edges(sentiment, ctx, covered))
+    edges += [e for e in _judgment_edges(sentiment, ctx)
+              if (e.source_actor, e.source_name, e.target_actor, e.sentence_id) not in related]
     unique = {}
     for e in edges:  # one edge per (source, target, cue position)
         unique.setdefault((e.source_actor, e.source_name, e.target_actor, e.target_name, e.sentence_id, e.cue), e)
@@ -313,16 +780,19 @@ def count_stance_into(counts: dict, rows: Iterable[dict]) -> dict:
 
 
 def summarize_stance(counts: dict) -> pd.DataFrame:
-    """Aggregated edges: counts by stance, net = (favor - against) / n, and the
-    overall stance (favor or against when |net| >= 0.2, else neutral)."""
+    """Aggregated edges: counts by stance, n, net = (favor - against) / n, the
+    overall stance (favor or against when |net| >= 0.2, else neutral), and up
+    to three pieces of evidence; an edge resting on one row (n = 1) has
+    evidence starting with "(single evidence)"."""
     rows = []
     for (article_id, src, tgt) in sorted(counts):
         c = counts[(article_id, src, tgt)]
         n = c["favor"] + c["against"] + c["neutral"]
         net = (c["favor"] - c["against"]) / n
         stance = "favor" if net >= NET_BAND else "against" if net <= -NET_BAND else "neutral"
+        evidence = (SINGLE_EVIDENCE if n == 1 else "") + " | ".join(c["evidence"])
         rows.append([article_id, src, tgt, c["source_actor"], c["target_actor"], c["favor"], c["against"],
-                     c["neutral"], n, round(net, 4), stance, " | ".join(c["evidence"])])
+                     c["neutral"], n, round(net, 4), stance, evidence])
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     corpus = table.article_id == "(corpus)"
     return table.assign(_c=corpus).sort_values(["_c", "article_id", "source", "target"]).drop(
@@ -351,10 +821,28 @@ def stance_graph(summary: pd.DataFrame, registry: ActorRegistry | None = None, *
 
 
 def write_graphml(graph: nx.DiGraph, path: str | Path) -> Path:
-    """GraphML with every node and edge attribute (typed: int, float, bool, string)."""
+    """GraphML with every node and edge attribute (typed: int, float, bool, string).
+
+    Characters XML cannot hold (control characters such as a vertical tab or
+    NUL in an article) are replaced by U+FFFD in node ids and text attributes
+    of the file only; the tables keep the original text. The file is written
+    whole or not at all (a temporary file renamed into place).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(graph, path, infer_numeric_types=True)
+    names: dict = {}
+    for node in graph:  # control characters removed, names kept apart
+        name = xml_safe(node) if isinstance(node, str) else node
+        while name != node and (name in graph or name in names.values()):
+            name = f"{name}\ufffd"
+        names[node] = name
+    safe = nx.relabel_nodes(graph, names, copy=True)
+    for attrs in [safe.graph, *(a for _, a in safe.nodes(data=True)), *(a for _, _, a in safe.edges(data=True))]:
+        for key, value in attrs.items():
+            if isinstance(value, str):
+                attrs[key] = xml_safe(value)
+    with replacing(path) as tmp:
+        nx.write_graphml(safe, tmp, infer_numeric_types=True)
     return path
 
 
@@ -370,7 +858,6 @@ def stance_matrix(summary: pd.DataFrame, *, article_id: str = "(corpus)") -> pd.
 def write_network(summary: pd.DataFrame, out_dir: str | Path, registry: ActorRegistry | None = None) -> list[Path]:
     """Write ``stance_summary.csv``, the corpus ``stance_matrix.csv`` and ``stance.graphml``."""
     out = Path(out_dir)
-    summary.to_csv(out / "stance_summary.csv", index=False, lineterminator="\n")
-    stance_matrix(summary).to_csv(out / "stance_matrix.csv", lineterminator="\n")
-    return [out / "stance_summary.csv", out / "stance_matrix.csv",
+    return [write_csv(summary, out / "stance_summary.csv"),
+            write_csv(stance_matrix(summary), out / "stance_matrix.csv", index=True),
             write_graphml(stance_graph(summary, registry), out / "stance.graphml")]

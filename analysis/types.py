@@ -37,13 +37,17 @@ __all__ = [
     "STANCES",
     "SENTIMENT_LABELS",
     "ACTOR_KINDS",
+    "AGENT_KINDS",
     "PRONOUN_TYPES",
     "MENTION_METHODS",
     "OTHER_ACTOR",
+    "SPEAKER_KINDS",
 ]
 
-#: Kinds an actor in the registry may have.
-ACTOR_KINDS = ("person", "group", "organisation", "state")
+#: Kinds an actor in the registry may have ("organization" is read as "organisation").
+ACTOR_KINDS = ("person", "group", "organisation", "state", "place", "event", "policy", "law", "other")
+#: Kinds whose actors can hold and voice attitudes (sources of quotes and stance).
+AGENT_KINDS = ("person", "group", "organisation", "state")
 #: How an actor (or one of its members) is referred to by pronouns.
 PRONOUN_TYPES = ("he", "she", "they", "it")
 #: Values of ``Mention.method``: how a mention was matched or resolved.
@@ -57,7 +61,13 @@ MENTION_METHODS = (
     "pronoun",  # a pronoun resolved to an antecedent
     "speaker",  # a first-person pronoun inside a quote, resolved to its speaker
     "ner",  # an entity the registry does not know (actor == OTHER_ACTOR)
+    "ambiguous",  # a surname of several registry actors, none named in full nearby (actor == OTHER_ACTOR)
 )
+#: Values of ``Quote.speaker_kind``: a named speaker (a registry actor or a named
+#: entity, also through a pronoun or a description), an unnamed or generic source
+#: ("officials", "a spokesman", "analysts", "polls"), a pronoun left unresolved,
+#: or no speaker found.
+SPEAKER_KINDS = ("named", "unnamed", "unresolved", "none")
 #: Actor id given to entities the registry does not know.
 OTHER_ACTOR = "other"
 #: Labels of the stance stage.
@@ -150,6 +160,7 @@ class Actor:
     exclude: tuple[str, ...] = ()
     pronoun: str | None = None
     fuzzy: bool = True
+    surnames: bool = True
 
 
 @dataclass(frozen=True)
@@ -215,6 +226,7 @@ class Quote:
     confidence: float = 0.0
     evidence: str = ""
     sentence_id: int = -1
+    speaker_kind: str = "none"  # one of SPEAKER_KINDS
 
 
 @dataclass(frozen=True)

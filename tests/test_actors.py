@@ -143,6 +143,26 @@ def test_another_study_loads_without_code_change():
     assert ministry.descriptors == ("regulator",)
 
 
+@pytest.mark.parametrize("actor_id", ["Putin", "2nd_army", "u.s._congress", "chick-fil-a", "George W. Bush"])
+def test_ids_from_data_sets_are_accepted(actor_id):
+    registry = parse_actors(f"actors:\n  {actor_id}: {{kind: person, names: [Some Body]}}\n")
+    assert registry.ids == (actor_id,)
+
+
+@pytest.mark.parametrize(("given", "kind"), [("organization", "organisation"), ("organisation", "organisation"),
+                                             ("event", "event"), ("policy", "policy"), ("law", "law"),
+                                             ("place", "place"), ("other", "other")])
+def test_kinds_for_real_studies(given, kind):
+    registry = parse_actors(f"actors:\n  x: {{kind: {given}, names: [Affordable Care Act]}}\n")
+    assert registry.get("x").kind == kind
+
+
+def test_surnames_can_be_turned_off():
+    registry = parse_actors("actors:\n  x: {kind: person, names: [Jesse Jackson], surnames: false}\n")
+    assert registry.get("x").surnames is False
+    assert parse_actors("actors:\n  x: {kind: person, names: [Jesse Jackson]}\n").get("x").surnames is True
+
+
 def test_key_without_value_counts_as_not_given():
     registry = parse_actors(
         yaml_text(
@@ -394,18 +414,18 @@ BAD_REGISTRIES = {
         3,
         ["actor id 'other' is reserved", "the registry does not know"],
     ),
-    "bad id format": (
+    "id with a trailing space": (
         """
         actors:
-          Putin: {kind: person, names: [Vladimir Putin]}
+          "putin ": {kind: person, names: [Vladimir Putin]}
         """,
         2,
-        ["invalid actor id 'Putin'", "lowercase letter followed by lowercase letters, digits or underscores"],
+        ["invalid actor id 'putin '", "without leading or trailing spaces"],
     ),
-    "id starting with a digit": (
-        "actors:\n  2nd_army: {kind: group, names: [Second Army]}\n",
+    "id with a line break": (
+        'actors:\n  "army\\n2": {kind: group, names: [Second Army]}\n',
         2,
-        ["invalid actor id '2nd_army'"],
+        ["invalid actor id 'army\\n2'", "line breaks or control characters"],
     ),
     "actor not a mapping": ("actors:\n  a: [A]\n", 2, ["actor 'a' must be a mapping", "not a list"]),
     "unmatchable actor": (

@@ -246,3 +246,23 @@ def test_another_conflict_needs_only_another_registry():
         ("Its", "kestria", "pronoun"), ("She", "fishers", "pronoun")
     ]
     assert all(0.5 <= m.confidence <= 0.95 for m in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "description"),
+    [
+        pytest.param("Valley Gov. Helena Marlow signed the order. Later the Valley governor left.",
+                     "the Valley governor", id="abbreviated title, a name as modifier"),
+        pytest.param("Helena Marlow, the harbour speaker, signed. Later the harbour speaker left.",
+                     "the harbour speaker", id="apposition"),
+    ],
+)
+def test_a_description_resolves_to_the_person_the_article_titles_so(text, description):
+    found = resolve(text)
+    hits = [m for m in found if m.text == description]
+    assert hits and hits[0].actor == "marlow" and hits[0].method == "description"
+
+
+def test_a_title_the_article_never_gives_resolves_to_nobody():
+    found = resolve("Helena Marlow signed the order. Later the governor left.")
+    assert not [m for m in found if m.text == "the governor"]

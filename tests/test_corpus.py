@@ -502,3 +502,129 @@ def test_csv_text_over_max_bytes_is_refused(tmp_path):
 def test_corpus_columns_are_documented_in_order():
     assert CORPUS_COLUMNS[:2] == ("id", "text")
     assert set(CORPUS_COLUMNS[2:]) == {"title", "outlet", "date", "url", "language", "constructed"}
+
+
+# --------------------------------------------------------------------------
+# Hostile files (issue 13): pipes, devices, anchor bombs, broken quotes
+# --------------------------------------------------------------------------
+
+
+def test_empty_title_is_kept_not_refused(tmp_path):
+    article = read_article(write(tmp_path, "a.md", "---\nid: a1\ntitle: ''\n---\nPutin spoke.\n"))
+    assert (article.id, article.title, article.text) == ("a1", "", "Putin spoke.")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes on this system")
+def test_a_fifo_is_refused_without_being_opened(tmp_path):
+    import os
+
+    fifo = tmp_path / "articles" / "x.md"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)  # opening it for reading would block until a writer comes: the test would hang
+    write(tmp_path / "articles", "y.md", GOOD.replace("a1", "y1"))
+    first, second = scan_corpus(tmp_path)
+    assert isinstance(first, ArticleError) and "named pipe (FIFO)" in first.message
+    assert second.id == "y1"
+    assert "not a regular file" in refusal(fifo)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_link_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "zero.md"
+    link.symlink_to("/dev/zero")
+    assert "a device" in refusal(link)
+    corpus_file = tmp_path / "zero.jsonl"
+    corpus_file.symlink_to("/dev/zero")
+    with pytest.raises(CorpusError, match="not a regular file"):
+        list(scan_corpus(corpus_file))
+
+
+def test_a_file_growing_past_the_check_is_capped(tmp_path, monkeypatch):
+    """The size limit holds for the bytes read, not only for what stat said."""
+    import analysis.corpus as corpus
+
+    path = write(tmp_path, "a.md", GOOD + "x" * 100)
+    real_check = corpus._check_regular_file
+
+    def stale_size(p, source):
+        status = real_check(p, source)
+        return type("S", (), {"st_size": 10, "st_mode": status.st_mode})()
+
+    monkeypatch.setattr(corpus, "_check_regular_file", stale_size)
+    assert "more than the limit of 50" in refusal(path, max_bytes=50)
+
+
+def test_a_symlink_loop_in_a_folder_is_not_followed_forever(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "a.md", GOOD)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to(folder)
+    items = list(scan_corpus(tmp_path))
+    assert [i.id for i in items if isinstance(i, Article)] == ["a1"]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        pytest.param("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", id="billion-laughs"),
+        pytest.param("x: &anchor v\n", id="anchor-only"),
+    ],
+)
+def test_front_matter_refuses_anchors_and_aliases(tmp_path, front):
+    message = refusal(write(tmp_path, "a.md", f"---\nid: a1\ntitle: T\n{front}---\nText.\n"))
+    assert "anchors and aliases are not allowed" in message and ", line 4" in message
+
+
+def test_a_real_anchor_bomb_is_refused_quickly(tmp_path):
+    import time
+
+    levels = [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]
+    bomb = "\n".join(["l0: &l0 lol", *levels])
+    start = time.perf_counter()
+    message = refusal(write(tmp_path, "a.md", f"---\nid: a1\ntitle: T\n{bomb}\n---\nText.\n"))
+    assert time.perf_counter() - start < 2 and "alias" in message
+
+
+def test_quoted_ampersand_and_star_values_are_still_fine(tmp_path):
+    article = read_article(write(tmp_path, "a.md", "---\nid: a1\ntitle: '*Stars* & more'\n---\nText.\n"))
+    assert article.title == "*Stars* & more"
+
+
+def test_jsonl_lone_surrogate_is_an_error_row(tmp_path):
+    path = write(tmp_path, "c.jsonl", '{"id": "s1", "text": "Putin \\ud800 spoke."}\n{"id": "s2", "text": "Fine."}\n')
+    error, good = scan_corpus(path)
+    assert isinstance(error, ArticleError) and "lone surrogate" in error.message and error.source == f"{path}:1"
+    assert good.id == "s2"
+
+
+def test_jsonl_over_long_line_is_skipped_without_being_kept(tmp_path):
+    big = '{"id": "big", "text": "' + "x" * 5000 + '"}\n'
+    path = write(tmp_path, "c.jsonl", big + '{"id": "ok", "text": "Fine."}\n')
+    error, good = scan_corpus(path, max_bytes=1000)
+    assert f"line is {len(big):,} bytes, more than the limit of 1,000" in error.message and error.source == f"{path}:1"
+    assert good.id == "ok" and good.source == f"{path}:2"
+
+
+@pytest.mark.parametrize(
+    ("rows", "kept"),
+    [
+        pytest.param('q1,"unterminated quote Putin said\nq2,fine\nq3,also fine\n', ["q2", "q3"], id="to-eof"),
+        pytest.param('q1,"unterminated\nq2,"quoted"\nq3,ok\n', ["q2", "q3"], id="closed-by-next-quote"),
+        pytest.param('q1,fine\nq2,"never closed', ["q1"], id="last-row"),
+    ],
+)
+def test_csv_unterminated_quote_is_an_error_row_and_later_rows_survive(tmp_path, rows, kept):
+    path = write(tmp_path, "c.csv", "id,text\n" + rows)
+    items = list(scan_corpus(path))
+    errors = [i for i in items if isinstance(i, ArticleError)]
+    assert [i.id for i in items if isinstance(i, Article)] == kept
+    assert len(errors) == 1 and "quoted field opened on line" in errors[0].message
+    bad_line = 3 if rows.startswith("q1,fine") else 2
+    assert errors[0].source == f"{path}:{bad_line}"
+
+
+def test_csv_well_quoted_fields_are_not_flagged(tmp_path):
+    path = write(tmp_path, "c.csv", 'id,text\nq1,"a ""quoted"" word\nline two"\nq2,5" screen\nq3,"x, y"\n')
+    items = list(scan_corpus(path))
+    assert [(i.id, i.text) for i in items] == [("q1", 'a "quoted" word\nline two'), ("q2", '5" screen'),
+                                               ("q3", "x, y")]

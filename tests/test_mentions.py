@@ -251,3 +251,114 @@ def test_another_conflict_needs_only_another_registry():
     ]
     # the valley registry knows none of these actors
     assert known(mentions(text, VALLEY)) == []
+
+
+# Invented politicians who share surnames, and people outside the registry who
+# share a registry surname: names are resolved within the article.
+NAMESAKES = parse_actors(
+    """
+actors:
+  ada_voss: {kind: person, pronoun: she, names: [Ada Voss]}
+  karl_voss: {kind: person, pronoun: he, names: [Karl Voss]}
+  orin_pell: {kind: person, pronoun: he, names: [Orin Pell], aliases: [Orin T. Pell Jr.]}
+  mara_quill: {kind: person, pronoun: she, names: [Mara Quill]}
+  lena_dor: {kind: person, pronoun: she, names: [Lena de la Torre Dor]}
+  ines_ruiz: {kind: person, pronoun: she, names: [Ines Alba Ruiz], surnames: false}
+""",
+    source="namesakes.yaml",
+)
+
+
+def _resolved(text):
+    return [(m.text, m.actor, m.method) for m in mentions(text, NAMESAKES) if m.actor != OTHER_ACTOR
+            or m.method == "ambiguous" or m.text in ("Voss", "Pell", "Quill")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Ada Voss spoke. Later Karl Voss objected. Voss said no.",
+                     [("Ada Voss", "ada_voss", "name"), ("Karl Voss", "karl_voss", "name"),
+                      ("Voss", "karl_voss", "name")], id="nearest earlier full name"),
+        pytest.param("Voss said the vote was close. Karl Voss agreed.",
+                     [("Voss", "karl_voss", "name"), ("Karl Voss", "karl_voss", "name")],
+                     id="else nearest later"),
+        pytest.param("Voss said the vote was close.", [("Voss", "other", "ambiguous")], id="ambiguous"),
+        pytest.param("Ada Voss and Karl Voss came. Mr. Voss spoke, then Ms. Voss.",
+                     [("Ada Voss", "ada_voss", "name"), ("Karl Voss", "karl_voss", "name"),
+                      ("Voss", "karl_voss", "name"), ("Voss", "ada_voss", "name")], id="honorific gender"),
+    ],
+)
+def test_shared_surnames_are_resolved_within_the_article(text, expected):
+    assert _resolved(text) == expected
+
+
+def test_a_different_given_name_blocks_a_registry_surname():
+    found = mentions("Peter Quill sang on the stage. Quill was famous.", NAMESAKES)
+    assert not [m for m in found if m.actor == "mara_quill"]
+    later = [m for m in found if m.text == "Quill" and m.start > 20]
+    assert later and later[0].actor == OTHER_ACTOR and "Peter Quill" in later[0].canonical
+
+
+def test_an_honorific_of_the_other_gender_is_someone_else():
+    assert not [m for m in mentions("Mr. Quill declined to comment.", NAMESAKES) if m.actor == "mara_quill"]
+
+
+def test_generational_suffixes_are_never_surnames():
+    found = mentions("Orin T. Pell Jr. arrived. Pell Jr. spoke with Jr. Smith.", NAMESAKES)
+    assert [m.text for m in found if m.actor == "orin_pell"] == ["Orin T. Pell Jr.", "Pell"]
+    # a suffix the registry does not list belongs to the same person ("Eric H. Holder Jr.")
+    registry = parse_actors("actors:\n  orin: {kind: person, names: [Orin Pell]}\n")
+    assert [m.text for m in mentions("Orin Pell Jr. arrived. Mr. Pell spoke.", registry) if m.actor == "orin"] == [
+        "Orin Pell", "Pell"]
+
+
+def test_a_suffixed_surname_prefers_the_registry_person_with_that_suffix():
+    registry = parse_actors("actors:\n  senior: {kind: person, names: [Orin Pell]}\n"
+                            "  junior: {kind: person, names: [Orin Pell Jr.]}\n")
+    found = mentions("Orin Pell met Orin Pell Jr. on Monday. Later Pell Jr. left.", registry)
+    assert [(m.text, m.actor) for m in found if m.actor in ("senior", "junior")] == [
+        ("Orin Pell", "senior"), ("Orin Pell Jr.", "junior"), ("Pell", "junior")]
+
+
+def test_particles_and_double_surnames_stay_whole():
+    found = mentions("President de la Torre Dor said yes. Torre Dor left.", NAMESAKES)
+    assert [(m.text, m.actor) for m in found if m.actor == "lena_dor"] == [
+        ("de la Torre Dor", "lena_dor"), ("Torre Dor", "lena_dor")]
+
+
+def test_surnames_false_keeps_only_the_full_name():
+    found = mentions("Ines Alba Ruiz spoke. Ruiz left.", NAMESAKES)
+    assert [m.text for m in found if m.actor == "ines_ruiz"] == ["Ines Alba Ruiz"]
+
+
+def test_title_before_a_surname_is_not_a_given_name():
+    found = mentions("Karl Voss won. Senator Voss thanked his staff.", NAMESAKES)
+    assert [m.actor for m in found if m.text == "Voss"] == ["karl_voss"]
+
+
+@pytest.mark.parametrize("name", ["Helena Mar\u200blow", "Helena Mar\u00adlow", "\u2067Helena Marlow\u2069",
+                                  "Ｈｅｌｅｎａ Ｍａｒｌｏｗ", "Helena Marlow\ufeff"])
+def test_invisible_and_fullwidth_characters_do_not_break_names(name):
+    text = f"{name} opened the bridge."
+    found = [m for m in mentions(text) if m.actor == "marlow"]
+    assert found and found[0].method == "name"
+    assert all(text[m.start:m.end] == m.text for m in found)  # offsets of the original text
+
+
+_NEAR = parse_actors("actors:\n  q: {kind: person, names: [Mara Branigan]}\n"
+                     "  l: {kind: person, names: [Elizabeth Lauten]}\n")
+
+
+@pytest.mark.parametrize("text", ["Tom Townsend-Brannigan spoke.", "Lauren Greene spoke to the press.",
+                                  "Sarah Brannigan spoke to the press."])
+def test_near_miss_spellings_only_where_a_name_stands_alone(text, monkeypatch):
+    assert [m.text for m in mentions(text, _NEAR) if m.actor in ("q", "l")] == []
+    import analysis.mentions as module  # the same text without the guard would match: the test can fail
+
+    monkeypatch.setattr(module, "_may_be_a_misspelt_name", lambda doc, token: True)
+    assert [m.text for m in mentions(text, _NEAR) if m.actor in ("q", "l")] != []
+
+
+def test_a_near_miss_spelling_alone_still_matches():
+    assert [m.actor for m in mentions("Later Brannigan spoke to the press.", _NEAR) if m.actor == "q"] == ["q"]

@@ -294,6 +294,43 @@ def test_attach_speakers_keeps_the_text_of_a_speaker_that_is_no_actor():
     assert (q.speaker_text, q.speaker, q.speaker_actor) == ("a farmer", "a farmer", "")
 
 
+def _attached(text, registry=VALLEY):
+    doc = parse(text, cache_dir=False)
+    named = find_mentions(doc, registry, "t")
+    quotes = extract_quotes(doc, named, "t")
+    return attach_speakers(quotes, named + resolve_references(doc, named, registry, quotes, "t"))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "actor", "kind"),
+    [
+        pytest.param('Valley Press Secretary Helena Marlow said, "The roads are closed."', "Helena Marlow", "marlow",
+                     "named", id="title before the name gives the person"),
+        pytest.param('"The roads are closed," the Northbridge governor said.', "the Northbridge governor", "",
+                     "unnamed", id="a place in a description never speaks"),
+        pytest.param('"The roads are closed," officials said.', "officials", "", "unnamed", id="generic source"),
+        pytest.param('"The roads are closed," a spokesman told reporters.', "a spokesman", "", "unnamed",
+                     id="unnamed spokesman"),
+        pytest.param('"The roads are closed," he said.', "he", "", "unresolved", id="pronoun with no antecedent"),
+        pytest.param('The roads are closed, "and nobody will come."', "", "", "none", id="no speaker"),
+    ],
+)
+def test_speaker_kinds(text, speaker, actor, kind):
+    (q,) = _attached(text)
+    assert (q.speaker, q.speaker_actor, q.speaker_kind) == (speaker, actor, kind)
+
+
+def test_shares_keep_unnamed_sources_apart_from_no_speaker_found():
+    import pandas as pd
+
+    from analysis.quotes import UNNAMED_SOURCE, speaker_shares
+
+    quotes = pd.DataFrame({"article_id": ["a"] * 3, "speaker_actor": ["marlow", "", ""], "kind": ["direct"] * 3,
+                           "speaker_kind": ["named", "unnamed", "none"], "text": ["a b", "c d e", "f"]})
+    shares = speaker_shares(quotes).set_index("speaker_actor").words.to_dict()
+    assert shares == {"marlow": 2, UNNAMED_SOURCE: 3, "unknown": 1}
+
+
 def test_another_conflict_needs_only_another_registry():
     text = 'Ingrid Solvang told reporters: "We cannot feed our families."'
     (q,) = quotes_in(text, STRAIT)
@@ -417,3 +454,26 @@ def test_passive_report_takes_the_agent_not_the_hearer():
     found = quotes_in("Marlow was told by Brennaker that the bridge would reopen.")
     (q,) = [q for q in found if q.kind == "indirect"]
     assert (q.speaker_text, q.speaker_actor) == ("Brennaker", "growers")
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker_text"),
+    [
+        pytest.param('“We cannot pay for such a wall!” Helena Marlow told reporters. “And it will be useless.”',
+                     "And it will be useless.", "Helena Marlow", id="continues after the attribution sentence"),
+        pytest.param('Helena Marlow wrote a letter to the council, saying they should “show a little courage.”',
+                     "show a little courage.", "Helena Marlow", id="participle on the object of a verb"),
+        pytest.param('Helena Marlow chided the council, accusing it of having “wasted another week.”',
+                     "wasted another week.", "Helena Marlow", id="a quote inside an accusation"),
+    ],
+)
+def test_more_ways_news_attributes_a_quote(text, content, speaker_text):
+    quotes = quotes_in(text)
+    match = [q for q in quotes if q.text == content]
+    assert match and match[0].speaker_text == speaker_text, [(q.text, q.speaker_text) for q in quotes]
+
+
+def test_a_quote_after_a_colon_takes_the_verb_before_it():
+    text = "When the crowd was quiet, Helena Marlow asked: “What made us wait so long for the harvest?”"
+    (q,) = quotes_in(text)
+    assert (q.cue, q.speaker_text) == ("asked", "Helena Marlow")

@@ -44,6 +44,26 @@ def test_quantifiers_are_not_titles():
     assert described("Other dockers joined.") == []
 
 
+@pytest.mark.parametrize("text", ["Mr. Karl Vinter spoke at the dock.", "Sen. Ana Ortiz (D-Calif.) voted no.",
+                                  "Ana Ortiz, R-Texas, voted no.", "Dr. Ana Ortiz declined."])
+def test_honorifics_and_party_tags_are_no_descriptors(text):
+    texts = [d for _, d, _ in described(text)]
+    assert not [d for d in texts if d.strip("().,- ") in ("Mr.", "Mr", "D", "D-Calif.", "R-Texas", "Dr.", "Dr")], texts
+
+
+def test_an_apposition_of_punctuation_only_is_skipped_not_a_crash():
+    from spacy.tokens import Doc
+
+    from analysis.types import Mention
+
+    vocab = parse("x", cache_dir=False).vocab
+    doc = Doc(vocab, words=["Vinter", ",", "—", "."], spaces=[False, True, False, False],
+              heads=[0, 0, 0, 0], deps=["ROOT", "punct", "appos", "punct"], pos=["PROPN", "PUNCT", "NOUN", "PUNCT"],
+              sent_starts=[True, False, False, False])
+    mention = Mention("t", 0, 0, 6, "Vinter", "vinter", "name", 0.99)
+    assert find_descriptors(doc, [mention], "t") == []
+
+
 def roles_of(text, sentiment=()):
     doc = parse(text, cache_dir=False)
     mentions = find_mentions(doc, REGISTRY, "t")
@@ -105,3 +125,39 @@ def test_seed_article_roles_and_descriptors(seed_result):
     assert ("lukashenko", "a Kremlin-backed Putin ally") in found
     assert ("lukashenko", "Europe’s last dictator") in found
     assert ("exiles", "real heroes") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("The dockers were attacked by Karl Vinter.",
+                     {"vinter": "agent of harm", "dockers": "harmed"}, id="passive agent of harm"),
+        pytest.param("Ana Ortiz and Karl Vinter helped the dockers.",
+                     {"vinter": "agent of help", "ortiz": "agent of help"}, id="conjoined agents of help"),
+        pytest.param("Karl Vinter did not attack the dockers.", {"vinter": None, "dockers": None},
+                     id="a negated act is no evidence"),
+    ],
+)
+def test_agency_and_victimhood_are_evidence(text, expected):
+    roles = roles_of(text)
+    for actor, what in expected.items():
+        if what is None:
+            assert roles[actor].evidence == ""
+        else:
+            assert what in roles[actor].evidence
+
+
+def test_one_piece_of_evidence_is_not_enough_two_are():
+    assert roles_of("The dockers were attacked by Karl Vinter.")["vinter"].main_role == "none"
+    two = roles_of("Karl Vinter, a ruthless dictator, attacked the dockers.")["vinter"]
+    assert (two.main_role, two.fine_role) == ("antagonist", "Tyrant") and two.confidence > 0
+
+
+def test_what_others_say_is_not_the_authors_portrayal():
+    quoted = [MentionSentiment("t", 0, 0, 11, "Karl Vinter", "vinter", "negative", -0.9, 0.9, "Ana Ortiz", "model", "")
+              for _ in range(3)]
+    authored = [MentionSentiment("t", 0, 0, 11, "Karl Vinter", "vinter", "negative", -0.9, 0.9, "author", "model", "")
+                for _ in range(3)]
+    text = "Karl Vinter spoke at the harbour."
+    assert "portrayed" not in roles_of(text, quoted)["vinter"].evidence
+    assert "portrayed negatively in the author's voice" in roles_of(text, authored)["vinter"].evidence

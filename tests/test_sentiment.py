@@ -1,4 +1,6 @@
-"""Per-mention sentiment: the lexicon backend, voices, aggregation, bad spans."""
+"""Per-mention sentiment: the lexicon backend, voices, aggregation, portrayal per actor, bad spans."""
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -6,10 +8,20 @@ import pytest
 
 from analysis import sentiment
 from analysis.actors import parse_actors
+from analysis.calibration import PortrayalRule, fit_portrayal_rule, load_portrayal_rule
+from analysis.calibration import main as calibration_main
 from analysis.errors import AnalysisError
 from analysis.nlp import parse
 from analysis.pipeline import analyze_doc
-from analysis.sentiment import clause_scope, judge_target, load_lexicon, score_sentiment, summarize_sentiment
+from analysis.sentiment import (
+    clause_scope,
+    count_groups_into,
+    judge_target,
+    load_lexicon,
+    score_sentiment,
+    summarize_counts,
+    summarize_sentiment,
+)
 from analysis.types import Article
 
 HARBOUR = parse_actors("""
@@ -147,3 +159,134 @@ def test_seed_article_portrays_the_actors(seed_result):
     assert "negative" in set(remorse.label)
     assert heroes.label.tolist() == ["positive"] and heroes.voice.tolist() == ["Svetlana Tikhanovskaya"]
     assert np.isfinite(seed_result.actor_summary.net_tone).all()
+
+
+# --------------------------------------------------------------------------- portrayal per actor
+
+RULE = PortrayalRule(band=0.8, min_negative=3, min_negative_share=0.2, min_positive=2, min_positive_share=0.3,
+                     confidence={"negative": 0.6, "neutral": 0.85, "positive": 0.4})
+
+
+def mention_rows(article_id, actor, scores, voice="author"):
+    """Hand-made sentiment rows: one per score, labels by the sign at 0.5."""
+    return [{"article_id": article_id, "actor": actor, "voice": voice, "voice_actor": "", "sentence_id": i,
+             "start": 10 * i, "text": f"{actor}{i}", "score": s,
+             "label": "positive" if s >= 0.5 else "negative" if s <= -0.5 else "neutral"}
+            for i, s in enumerate(scores)]
+
+
+def test_one_confident_description_does_not_make_an_actor_praised():
+    """A plain description read as positive at 0.95 (the seed's "Among them are ...")
+    is one mention: the actor stays neutral, and the evidence names it."""
+    rows = pd.DataFrame(mention_rows("a", "exiles", [0.95, 0.1, 0.0, -0.2, 0.3, 0.0]))
+    row = summarize_sentiment(rows, n_boot=50, rule=RULE).query("article_id == 'a' and voice == 'all'").iloc[0]
+    assert row.positive == 1 and row.net_tone > 0  # the net tone alone would read as praise
+    assert (row.label, row.label_confidence) == ("neutral", 0.85)
+    assert "'exiles0' +0.95" in row.label_evidence and "not enough" in row.label_evidence
+
+
+def test_many_confident_negative_mentions_make_a_negative_portrayal_with_their_evidence():
+    rows = pd.DataFrame(mention_rows("a", "mayor", [-0.99, -0.9, -0.85, -0.3, 0.0, -0.7, 0.95]))
+    table = summarize_sentiment(rows, n_boot=50, rule=RULE)
+    row = table.query("article_id == 'a' and voice == 'all'").iloc[0]
+    assert (row.label, row.label_confidence) == ("negative", 0.6)
+    evidence = row.label_evidence
+    assert evidence.startswith("negative: 3 of 7 mention(s) at score <= -0.80, 1 at >= +0.80")
+    # the deciding mentions, most negative first, with their sentiment.csv keys (sentence, start)
+    assert evidence.index("[s0 @0] 'mayor0' -0.99") < evidence.index("[s1 @10] 'mayor1' -0.90")
+    assert "'mayor5'" not in evidence  # -0.7 is inside the band: it did not decide
+    corpus = table.query("article_id == '(corpus)' and voice == 'all'").iloc[0]
+    assert corpus.label == "negative" and "[a s0 @0]" in corpus.label_evidence  # corpus rows name the article
+
+
+def test_positive_needs_a_share_as_well_as_a_count():
+    many = mention_rows("a", "mayor", [0.9, 0.9] + [0.0] * 8)  # 2 of 10: below the 30% share
+    few = mention_rows("b", "mayor", [0.9, 0.9, 0.1, 0.0])  # 2 of 4
+    table = summarize_sentiment(pd.DataFrame(many + few), n_boot=50, rule=RULE).query("voice == 'all'")
+    assert table.set_index("article_id").label.to_dict() == {"a": "neutral", "b": "positive", "(corpus)": "neutral"}
+
+
+def test_quoted_mentions_are_labelled_per_voice_and_say_whose_words():
+    rows = pd.DataFrame(mention_rows("a", "mayor", [-0.95, -0.9, -0.9], voice="Ann Kerr")
+                        + mention_rows("a", "mayor", [0.0, 0.1]))
+    table = summarize_sentiment(rows, n_boot=50, rule=RULE).query("article_id == 'a'").set_index("voice")
+    assert table.loc["author", "label"] == "neutral"
+    assert table.loc["Ann Kerr", "label"] == "negative" and table.loc["all", "label"] == "negative"
+    assert "(Ann Kerr's words)" in table.loc["all", "label_evidence"]
+
+
+def test_streamed_counts_give_the_same_labels_as_one_pass():
+    rows = mention_rows("a", "mayor", [-0.99, -0.9, -0.85, 0.2]) + mention_rows("b", "union", [0.9, 0.95, 0.0])
+    whole = summarize_counts(count_groups_into({}, rows, rule=RULE), rng=np.random.default_rng(0), rule=RULE)
+    counts = {}
+    for chunk in (rows[:3], rows[3:5], rows[5:]):
+        count_groups_into(counts, chunk, rule=RULE)
+    pd.testing.assert_frame_equal(whole, summarize_counts(counts, rng=np.random.default_rng(0), rule=RULE))
+
+
+def test_the_shipped_rule_loads_and_leaves_a_single_confident_mention_neutral():
+    rule = load_portrayal_rule()
+    assert 0 < rule.band < 1 and set(rule.confidence) == {"negative", "neutral", "positive"}
+    assert all(0 <= c <= 1 for c in rule.confidence.values())
+    assert rule.decide(n=6, negative=0, positive=1)[0] == "neutral"
+    assert rule.decide(n=6, negative=1, positive=0)[0] == "neutral"
+
+
+def test_a_rule_file_with_a_missing_field_is_named(tmp_path):
+    bad = tmp_path / "rule.json"
+    bad.write_text(json.dumps({"rule": {"band": 0.8}, "label_confidence": {}}), encoding="utf-8")
+    with pytest.raises(AnalysisError, match="min_negative"):
+        load_portrayal_rule(bad)
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="not JSON"):
+        load_portrayal_rule(bad)
+
+
+def synthetic_portrayals(n_groups=30, seed=0):
+    """Articles whose gold follows a hidden rule (>= 4 mentions at <= -0.9: negative),
+    with noise mentions, in triplets: (sentiment rows, gold table)."""
+    rng = np.random.default_rng(seed)
+    rows, gold = [], []
+    for g in range(n_groups):
+        for k in range(3):
+            article = f"t{g}_{k}"
+            strong = int(rng.integers(0, 8))
+            scores = [-0.95] * strong + list(rng.uniform(-0.6, 0.6, size=int(rng.integers(2, 10))))
+            rows += mention_rows(article, "x", scores)
+            gold.append({"article_id": article, "actor": "x", "label": "negative" if strong >= 4 else "neutral",
+                         "group": f"t{g}"})
+    return pd.DataFrame(rows), pd.DataFrame(gold)
+
+
+def test_fitting_recovers_a_hidden_rule_and_reports_cross_validated_figures():
+    sentiment, gold = synthetic_portrayals()
+    rule, report = fit_portrayal_rule(sentiment, gold, bands=(0.5, 0.9), counts=(1, 2, 4, 6), shares=(0.0, 0.3),
+                                      seeds=(0,))
+    assert rule.band == 0.9 and rule.min_negative == 4
+    cv = report["cross_validated"]
+    assert cv["mean"]["accuracy"] > 0.95 and cv["baseline"]["f1_macro"] < cv["mean"]["f1_macro"]
+    assert cv["confidence"]["negative"] > 0.9 and report["pairs"] == len(gold)
+
+
+def test_cross_validation_keeps_a_triplet_in_one_fold():
+    from analysis.calibration import _folds
+
+    groups = np.array(["a", "a", "a", "b", "b", "c", "d", "d", "e"])
+    fold = _folds(groups, 3, seed=1)
+    for g in set(groups):
+        assert len(set(fold[groups == g])) == 1
+    assert len(set(fold)) == 3
+
+
+def test_fitting_command_writes_a_rule_that_loads(tmp_path):
+    sentiment, gold = synthetic_portrayals(n_groups=12, seed=3)
+    run = tmp_path / "run"
+    run.mkdir()
+    sentiment.to_csv(run / "sentiment.csv", index=False)
+    gold.to_csv(tmp_path / "gold.csv", index=False)
+    out = tmp_path / "portrayal.json"
+    assert calibration_main(["--run", str(run), "--gold", str(tmp_path / "gold.csv"), "--out", str(out)]) == 0
+    rule = load_portrayal_rule(out)
+    written = json.loads(out.read_text("utf-8"))
+    assert "--gold" in written["fitted"]["command"] and "cross_validated" in written["fitted"]
+    assert rule.decide(n=8, negative=7, positive=0)[0] == "negative"

@@ -1,4 +1,11 @@
-"""Stance edges: relation cues, quotes, negation, aggregation, the network export."""
+"""Stance edges: the source's attitude to the target, with the evidence.
+
+Records are built by hand (the stage is tested alone): mentions, quotes and
+per-mention sentiment for short sentences written for these tests, parsed by
+the spaCy backbone.
+"""
+
+import re
 
 import networkx as nx
 import pandas as pd
@@ -7,29 +14,71 @@ import pytest
 from analysis.actors import parse_actors
 from analysis.errors import AnalysisError
 from analysis.nlp import parse
-from analysis.pipeline import analyze_doc
 from analysis.stance import (
+    MIN_QUOTE_CONFIDENCE,
     count_stance_into,
+    find_stance,
     load_relation_cues,
+    load_stance_cues,
     stance_graph,
     stance_matrix,
     summarize_stance,
     write_graphml,
 )
-from analysis.types import Article
+from analysis.types import OTHER_ACTOR, Mention, MentionSentiment, Quote
 
 REGISTRY = parse_actors("""
 actors:
   mayor: {kind: person, pronoun: she, names: [Ana Ortiz]}
   union: {kind: group, pronoun: they, names: [Dockworkers Union], members: [{name: Tomas Brennaker, pronoun: he}]}
   council: {kind: organisation, pronoun: it, names: [Harbour Council], metonyms: [Town Hall]}
+  harbour: {kind: place, names: [Old Harbour]}
 """)
+#: Phrase -> (actor, canonical name) for the hand-made mentions below.
+NAMES = {
+    "Ana Ortiz": ("mayor", "Ana Ortiz"), "Ortiz": ("mayor", "Ana Ortiz"),
+    "Dockworkers Union": ("union", "Dockworkers Union"), "Tomas Brennaker": ("union", "Tomas Brennaker"),
+    "Brennaker": ("union", "Tomas Brennaker"), "Harbour Council": ("council", "Harbour Council"),
+    "Town Hall": ("council", "Harbour Council"), "Old Harbour": ("harbour", "Old Harbour"),
+}
 
 
-def edges_of(text, backend="lexicon"):
+def mention(text, phrase, actor=None, *, nth=0, method="name", canonical=None):
+    """A mention of the nth occurrence of ``phrase`` in ``text``."""
+    start = [m.start() for m in re.finditer(rf"\b{re.escape(phrase)}\b", text)][nth]
+    actor, name = (actor, canonical or phrase) if actor else NAMES.get(phrase, (OTHER_ACTOR, phrase))
+    return Mention("t", 0, start, start + len(phrase), phrase, actor, method, 0.9, name)
+
+
+def quote(text, content, speaker, *, cue="said", kind="direct", quote_id=0):
+    """A quote of ``content`` by the words ``speaker`` (their actor from NAMES, else other)."""
+    start, at = text.index(content), text.index(speaker)
+    actor, name = NAMES.get(speaker, (OTHER_ACTOR, speaker))
+    return Quote("t", quote_id, start, start + len(content), content, kind, cue, speaker, at, at + len(speaker),
+                 name, actor, 0.9, "hand-made", 0)
+
+
+def judged(m, label, confidence=0.95, q=None, *, voice=None, voice_actor=""):
+    """What the sentiment stage would say about mention ``m``, in the quote's voice."""
+    score = {"positive": confidence, "negative": -confidence, "neutral": 0.0}[label]
+    if q is not None:
+        voice, voice_actor = q.speaker, q.speaker_actor
+    return MentionSentiment("t", 0, m.start, m.end, m.text, m.actor, label, score, confidence, voice or "author",
+                            "hand", "hand-made judgment", voice_actor, q.quote_id if q is not None else -1)
+
+
+def edges(text, mentions, quotes=(), sentiment=()):
     doc = parse(text, cache_dir=False)
-    result = analyze_doc(doc, Article(id="t", text=text), REGISTRY, sentiment_backend=backend, explain=False)
-    return [(e.source_actor, e.stance, e.target_actor, e.basis) for e in result.stance], result
+    found = find_stance(doc, mentions, quotes, sentiment, registry=REGISTRY, article_id="t")
+    return [(e.source_actor, e.stance, e.target_actor, e.basis) for e in found], found
+
+
+def named_mentions(text):
+    return [mention(text, p) for p in sorted(NAMES, key=len, reverse=True) if p in text
+            and not any(p in q and p != q and q in text for q in NAMES)]
+
+
+# --------------------------------------------------------------------------- relation cues
 
 
 @pytest.mark.parametrize(
@@ -41,53 +90,323 @@ def edges_of(text, backend="lexicon"):
         ("The Dockworkers Union will fight against the Harbour Council.", ("union", "against", "council")),
         ("The Dockworkers Union condemned Ana Ortiz on Monday.", ("union", "against", "mayor")),
         ("The Town Hall was attacked by the Dockworkers Union.", ("union", "against", "council")),  # passive
-        ("Ana Ortiz and Tomas Brennaker criticized the Harbour Council.", ("union", "against", "council")),
+        ("Ana Ortiz accused the Harbour Council of hiding the accounts.", ("mayor", "against", "council")),
+        ("Tomas Brennaker blamed Ana Ortiz for the strike.", ("union", "against", "mayor")),
     ],
 )
-def test_relation_cues(text, edge):
-    found, _ = edges_of(text)
+def test_relation_cues_give_the_subjects_judgment(text, edge):
+    found, _ = edges(text, named_mentions(text))
     assert (*edge, "relation") in found
 
 
 def test_negated_cue_is_neutral_and_says_so():
-    found, result = edges_of("Ana Ortiz did not support the Dockworkers Union.")
-    assert ("mayor", "neutral", "union", "relation") in found
-    assert "negated" in result.stance[0].cue
+    text = "Ana Ortiz did not support the Dockworkers Union."
+    found, records = edges(text, named_mentions(text))
+    assert found == [("mayor", "neutral", "union", "relation")]
+    assert "negated" in records[0].cue
 
 
 def test_noun_relation_and_modifier():
-    found, _ = edges_of("Ana Ortiz, a Dockworkers Union ally, spoke first.")
-    assert ("mayor", "favor", "union", "relation") in found
-    found, _ = edges_of("Ana Ortiz, a Council-backed candidate, spoke first.".replace("Council", "Town Hall"))
-    assert ("council", "favor", "mayor", "relation") in found
+    text = "Ana Ortiz, a Dockworkers Union ally, spoke first."
+    assert ("mayor", "favor", "union", "relation") in edges(text, named_mentions(text))[0]
+    text = "Ana Ortiz, a Town Hall-backed candidate, spoke first."
+    assert ("council", "favor", "mayor", "relation") in edges(text, named_mentions(text))[0]
 
 
-def test_what_a_speaker_says_about_an_actor_is_a_quote_edge():
-    found, result = edges_of('"The Harbour Council is corrupt and dishonest," Tomas Brennaker said.')
-    assert ("union", "against", "council", "quote") in found
-    edge = next(e for e in result.stance if e.basis == "quote")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would Ana Ortiz support the Dockworkers Union?",  # a question
+        "If Ana Ortiz supports the Dockworkers Union, the strike ends.",  # a condition
+        "Ana Ortiz could support the Dockworkers Union next year.",  # a hypothetical
+    ],
+)
+def test_no_relation_edge_from_what_is_not_asserted(text):
+    assert edges(text, named_mentions(text))[0] == []
+
+
+def test_a_cue_whose_subject_is_no_actor_is_not_the_speakers():
+    # the subject "who" is the quote's topic, not the speaker: no favor edge from the speaker
+    text = '"Ana Ortiz is a rival who helped the Harbour Council," Tomas Brennaker said.'
+    q = quote(text, "Ana Ortiz is a rival who helped the Harbour Council,", "Tomas Brennaker")
+    found, _ = edges(text, named_mentions(text), [q])
+    assert ("union", "favor", "council", "relation") not in found
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def test_what_a_speaker_says_about_an_actor_is_a_quote_edge_with_evidence():
+    text = '"The Harbour Council is corrupt and dishonest," Tomas Brennaker said.'
+    q = quote(text, "The Harbour Council is corrupt and dishonest,", "Tomas Brennaker")
+    council = mention(text, "Harbour Council")
+    found, records = edges(text, named_mentions(text), [q], [judged(council, "negative", 0.97, q)])
+    assert found == [("union", "against", "council", "quote")]
+    edge = records[0]
     assert edge.quote_id == 0 and "speaker" in edge.cue and edge.evidence.startswith('"The Harbour Council')
+    assert edge.confidence == pytest.approx(0.97 * 0.9, abs=0.01)
 
 
-def test_a_cue_with_no_subject_inside_a_quote_is_the_speakers():
-    found, _ = edges_of('"The Harbour Council must be defeated," Tomas Brennaker said.')
-    assert ("union", "against", "council", "relation") in found
+@pytest.mark.parametrize(("label", "confidence"), [("neutral", 0.99),
+                                                   ("negative", MIN_QUOTE_CONFIDENCE["against"] - 0.1),
+                                                   ("positive", MIN_QUOTE_CONFIDENCE["favor"] - 0.05)])
+def test_bare_or_unclear_mentions_give_no_edge(label, confidence):
+    text = '"The Harbour Council met on Monday," Tomas Brennaker said.'
+    q = quote(text, "The Harbour Council met on Monday,", "Tomas Brennaker")
+    sentiment = [judged(mention(text, "Harbour Council"), label, confidence, q)]
+    assert edges(text, named_mentions(text), [q], sentiment)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue", "kind"),
+    [
+        ('"Do you fully support Ana Ortiz?" the reporter asked.', "Do you fully support Ana Ortiz?", "the reporter",
+         "asked", "direct"),
+        ('"If Ana Ortiz wins, the port is finished," Tomas Brennaker said.', "If Ana Ortiz wins, the port is finished,",
+         "Tomas Brennaker", "said", "direct"),
+        ('"Ana Ortiz might ruin the port," Tomas Brennaker said.', "Ana Ortiz might ruin the port,",
+         "Tomas Brennaker", "said", "direct"),
+        ('"We would never back sanctions against Ana Ortiz," Tomas Brennaker said.',
+         "We would never back sanctions against Ana Ortiz,", "Tomas Brennaker", "said", "direct"),
+        ("The Dockworkers Union fears Ana Ortiz may close the port.", "Ana Ortiz may close the port",
+         "Dockworkers Union", "fears", "indirect"),
+        ("The Dockworkers Union hopes that Ana Ortiz will keep her promise.", "Ana Ortiz will keep her promise",
+         "Dockworkers Union", "hopes", "indirect"),
+        ('"I don\'t question Ana Ortiz\'s honesty," Tomas Brennaker said.', "I don't question Ana Ortiz's honesty,",
+         "Tomas Brennaker", "said", "direct"),
+        ('"The inquiry failed to find evidence that Ana Ortiz lied," Tomas Brennaker said.',
+         "The inquiry failed to find evidence that Ana Ortiz lied,", "Tomas Brennaker", "said", "direct"),
+        ('"The union acts as though Ana Ortiz owned the port," Tomas Brennaker said.',
+         "The union acts as though Ana Ortiz owned the port,", "Tomas Brennaker", "said", "direct"),
+        ("Tomas Brennaker acknowledged that Ana Ortiz had not broken the law.", "Ana Ortiz had not broken the law",
+         "Tomas Brennaker", "acknowledged", "indirect"),
+    ],
+)
+@pytest.mark.parametrize("label", ["negative", "positive"])
+def test_questions_conditions_beliefs_and_denials_give_no_quote_edge(text, content, speaker, cue, kind, label):
+    q = quote(text, content, speaker, cue=cue, kind=kind)
+    sentiment = [judged(mention(text, "Ana Ortiz"), label, 0.99, q)]
+    found, _ = edges(text, named_mentions(text), [q], sentiment)
+    assert [f for f in found if f[3] == "quote"] == []
+
+
+def test_a_prediction_with_would_alone_is_an_attitude():
+    """Measured on the BASIL development half: "would" without "if" mostly attacks or praises."""
+    text = '"Ana Ortiz would ruin the port," Tomas Brennaker said.'
+    q = quote(text, "Ana Ortiz would ruin the port,", "Tomas Brennaker")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", 0.95, q)])
+    assert found == [("union", "against", "mayor", "quote")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ("A new poll said that Ana Ortiz is failing the port.", "A new poll", "said"),
+        ("The letter said that Ana Ortiz is failing the port.", "The letter", "said"),
+        ("The tabloid said that Ana Ortiz is failing the port.", "The tabloid", "said"),
+        ("The Harbour Gazette reported that Ana Ortiz is failing the port.", "The Harbour Gazette", "reported"),
+        ("Those familiar with the talks said that Ana Ortiz is failing the port.", "Those", "said"),
+    ],
+)
+def test_documents_polls_outlets_and_those_familiar_are_not_sources(text, speaker, cue):
+    q = quote(text, "Ana Ortiz is failing the port", speaker, cue=cue, kind="indirect")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", 0.99, q)])
+    assert found == []
+
+
+def test_a_person_speaking_the_same_words_is_a_source():
+    text = "Tomas Brennaker said that Ana Ortiz is failing the port."
+    q = quote(text, "Ana Ortiz is failing the port", "Tomas Brennaker", kind="indirect")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", 0.99, q)])
+    assert found == [("union", "against", "mayor", "quote")]
+
+
+def test_a_registry_actor_of_a_kind_that_holds_no_attitude_is_not_a_source():
+    text = "The Old Harbour condemned Ana Ortiz."
+    assert edges(text, named_mentions(text))[0] == []
+
+
+def test_a_cue_with_no_subject_inside_a_quote_is_the_speakers_and_beats_the_tone():
+    text = '"Ana Ortiz must first be defeated," Tomas Brennaker said.'
+    q = quote(text, "Ana Ortiz must first be defeated,", "Tomas Brennaker")
+    # the words around the target may sound positive to a model: the cue with its argument decides
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "positive", 0.99, q)])
+    assert found == [("union", "against", "mayor", "relation")]
+
+
+def test_an_accusation_of_harm_in_a_quote_is_against_the_doer():
+    text = '"The Harbour Council keeps threatening our families," Tomas Brennaker said.'
+    q = quote(text, "The Harbour Council keeps threatening our families,", "Tomas Brennaker")
+    found, records = edges(text, named_mentions(text), [q],
+                           [judged(mention(text, "Harbour Council"), "positive", 0.85, q)])
+    assert found == [("union", "against", "council", "relation")]
+    assert "accusation" in records[0].cue
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "edge"),
+    [
+        ('"Ana Ortiz should resign," Tomas Brennaker said.', "Ana Ortiz should resign,",
+         ("union", "against", "mayor", "relation")),
+        ('"She must step down," Tomas Brennaker said of Ana Ortiz.', "She must step down,",
+         ("union", "against", "mayor", "relation")),
+    ],
+)
+def test_a_call_to_quit_is_against_the_one_called_on(text, content, edge):
+    q = quote(text, content, "Tomas Brennaker")
+    mentions = named_mentions(text)
+    if "She" in text:
+        mentions.append(mention(text, "She", "mayor", method="pronoun", canonical="Ana Ortiz"))
+    found, records = edges(text, mentions, [q])
+    assert edge in found and "a call to quit" in records[0].cue
+
+
+def test_urging_someone_to_resign_is_the_urgers_attitude():
+    text = "The Dockworkers Union urged Ana Ortiz to resign."
+    found, _ = edges(text, named_mentions(text))
+    assert found == [("union", "against", "mayor", "relation")]
+
+
+def test_endorsing_one_against_another_is_against_the_other():
+    text = "Ana Ortiz endorsed the Dockworkers Union against the Harbour Council."
+    found, _ = edges(text, named_mentions(text))
+    assert set(found) == {("mayor", "favor", "union", "relation"), ("mayor", "against", "council", "relation")}
+
+
+def test_many_mentions_of_one_target_in_one_quote_are_one_piece_of_evidence():
+    text = '"Ana Ortiz is careless, and Ana Ortiz is rude," Tomas Brennaker said.'
+    q = quote(text, "Ana Ortiz is careless, and Ana Ortiz is rude,", "Tomas Brennaker")
+    mentions = [mention(text, "Ana Ortiz", nth=k) for k in (0, 1)] + [mention(text, "Tomas Brennaker")]
+    sentiment = [judged(m, "negative", c, q) for m, c in zip(mentions[:2], (0.85, 0.95), strict=True)]
+    found, records = edges(text, mentions, [q], sentiment)
+    assert found == [("union", "against", "mayor", "quote")]
+    assert records[0].confidence == pytest.approx(0.95 * 0.9, abs=0.01) and "2 mentions" in records[0].cue
+    # favor and against toward one target in one quote: no clear attitude, no edge
+    sentiment = [judged(mentions[0], "negative", 0.95, q), judged(mentions[1], "positive", 0.95, q)]
+    assert edges(text, mentions, [q], sentiment)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ('"Ana Ortiz says she wants to sell the port," Tomas Brennaker said.',
+         "Ana Ortiz says she wants to sell the port,"),
+        ('"I hoped Ana Ortiz would keep her word," Tomas Brennaker said.', "I hoped Ana Ortiz would keep her word,"),
+    ],
+)
+def test_someone_elses_words_or_beliefs_inside_a_quote_give_no_quote_edge(text, content):
+    q = quote(text, content, "Tomas Brennaker")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "positive", 0.99, q)])
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("speaker", "edge_expected"),
+    [("A lawyer for Ana Ortiz", False), ("Ana Ortiz's spokesman", False), ("A critic of Ana Ortiz", True)],
+)
+def test_an_advocate_speaking_about_their_client_gives_no_edge(speaker, edge_expected):
+    text = f"{speaker} said that the inquiry into Ana Ortiz was a disgrace."
+    q = quote(text, "the inquiry into Ana Ortiz was a disgrace", speaker, kind="indirect")
+    target = mention(text, "Ana Ortiz", nth=1)
+    found, _ = edges(text, [mention(text, "Ana Ortiz"), target], [q], [judged(target, "negative", 0.95, q)])
+    assert (("other", "against", "mayor", "quote") in found) is edge_expected
+
+
+def test_a_group_of_an_actor_speaks_as_that_actor():
+    text = "A group of the Dockworkers Union said that the Harbour Council is corrupt."
+    q = quote(text, "the Harbour Council is corrupt", "A group", kind="indirect")
+    council = mention(text, "Harbour Council")
+    found, records = edges(text, named_mentions(text), [q], [judged(council, "negative", 0.95, q)])
+    assert found == [("union", "against", "council", "quote")] and records[0].source_name == "Dockworkers Union"
+
+
+def test_a_judgment_of_someone_owned_is_not_of_the_owner():
+    text = "Ana Ortiz blamed her rival for the strike."
+    her = mention(text, "her", "mayor", method="pronoun", canonical="Ana Ortiz")
+    voiced = judged(her, "negative", 0.95, voice="Ana Ortiz", voice_actor="mayor")
+    found, _ = edges(text, [*named_mentions(text), her], (), [voiced])
+    assert found == []
+
+
+def test_the_words_of_a_speech_or_a_line_are_not_a_source():
+    text = "The line said that Ana Ortiz is failing the port."
+    q = quote(text, "Ana Ortiz is failing the port", "The line", kind="indirect")
+    assert edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", 0.99, q)])[0] == []
+
+
+def test_first_person_in_a_quote_is_the_speaker_and_gives_no_edge():
+    text = '"We are proud of our work," Tomas Brennaker said.'
+    q = quote(text, "We are proud of our work,", "Tomas Brennaker")
+    we = mention(text, "We", "union", method="speaker", canonical="Tomas Brennaker")
+    assert edges(text, [*named_mentions(text), we], [q], [judged(we, "positive", 0.99, q)])[0] == []
+
+
+def test_said_of_names_whom_the_quotes_pronoun_is_about():
+    text = '"She is a disgrace," Tomas Brennaker said of Ana Ortiz.'
+    q = quote(text, "She is a disgrace,", "Tomas Brennaker")
+    she = mention(text, "She", "council", method="pronoun", canonical="Harbour Council")  # a wrong antecedent
+    found, records = edges(text, [*named_mentions(text), she], [q], [judged(she, "negative", 0.95, q)])
+    assert found == [("union", "against", "mayor", "quote")]
+    assert "said of" in records[0].cue
+
+
+def test_a_pronoun_in_an_indirect_quote_is_most_likely_the_speaker():
+    text = "The harbour master said he was deeply sorry."
+    q = quote(text, "he was deeply sorry", "The harbour master", kind="indirect")
+    he = mention(text, "he", "union", method="pronoun", canonical="Tomas Brennaker")
+    assert edges(text, [he], [q], [judged(he, "negative", 0.95, q)])[0] == []
 
 
 def test_the_authors_own_voice_gives_no_edge():
-    found, _ = edges_of("The Harbour Council is corrupt and dishonest.")
-    assert found == []
+    text = "The Harbour Council is corrupt and dishonest."
+    council = mention(text, "Harbour Council")
+    assert edges(text, [council], (), [judged(council, "negative", 0.99)])[0] == []
+
+
+def test_a_judgment_in_an_evaluative_verbs_voice_is_its_subjects():
+    """Item 2 of issue 18, both halves: the sentiment stage gives the judgment the
+    verb's subject as its voice, and the stance stage makes it the subject's edge."""
+    from analysis.sentiment import score_sentiment
+
+    text = "Ana Ortiz called the Harbour Council a disgrace."
+    doc = parse(text, cache_dir=False)
+    mentions = named_mentions(text)
+    (council,) = [j for j in score_sentiment(doc, mentions, backend="lexicon") if j.actor == "council"]
+    assert (council.voice, council.voice_actor, council.label) == ("Ana Ortiz", "mayor", "negative")
+    voiced = judged(mentions[-1] if mentions[-1].actor == "council" else mentions[0], "negative", 0.95,
+                    voice="Ana Ortiz", voice_actor="mayor")  # as the model would judge it, sure of its label
+    found, _ = edges(text, mentions, (), [voiced])
+    assert found == [("mayor", "against", "council", "relation")]
+    text = "The Harbour Council is a disgrace."
+    (plain,) = score_sentiment(parse(text, cache_dir=False), named_mentions(text), backend="lexicon")
+    assert plain.voice == "author"
+
+
+def test_a_request_is_not_a_judgment():
+    from analysis.sentiment import score_sentiment
+
+    text = "Ana Ortiz called on the Harbour Council to veto the plan."
+    doc = parse(text, cache_dir=False)
+    (council,) = [j for j in score_sentiment(doc, named_mentions(text), backend="lexicon") if j.actor == "council"]
+    assert council.voice == "author"
 
 
 def test_self_edges_are_dropped():
-    found, _ = edges_of("Tomas Brennaker praised the Dockworkers Union.")
-    assert found == []
+    text = "Tomas Brennaker praised the Dockworkers Union."
+    assert edges(text, named_mentions(text))[0] == []
 
 
 def test_an_entity_the_registry_does_not_know_can_be_a_source():
-    found, result = edges_of("The Biden government sanctioned the Harbour Council.")
-    assert ("other", "against", "council", "relation") in found
-    assert result.stance[0].source_name == "Biden"
+    text = "The Biden government sanctioned the Harbour Council."
+    found, records = edges(text, [mention(text, "Biden"), mention(text, "Harbour Council")])
+    assert found == [("other", "against", "council", "relation")]
+    assert records[0].source_name == "Biden"
+
+
+def test_a_dateline_is_not_a_source():
+    text = "HARTFORD, Conn. — Tomas Brennaker is defending Ana Ortiz."
+    found, _ = edges(text, [mention(text, "HARTFORD"), *named_mentions(text)])
+    assert ("other", "favor", "mayor", "relation") not in found
 
 
 def test_researcher_cue_file(tmp_path):
@@ -99,6 +418,19 @@ def test_researcher_cue_file(tmp_path):
     bad.write_text("snub maybe\n", encoding="utf-8")
     with pytest.raises(AnalysisError, match=r"bad.txt, line 1: expected 'lemma favor"):
         load_relation_cues(bad)
+
+
+def test_researcher_stance_cue_file(tmp_path):
+    path = tmp_path / "stance.txt"
+    path.write_text("# mine\nnot_source  pamphlet\nbelief_cue  dread\n", encoding="utf-8")
+    cues = load_stance_cues(path)
+    assert cues["not_source"] == {"pamphlet"} and cues["belief_cue"] == {"dread"} and cues["harm"] == frozenset()
+    bad = tmp_path / "bad.txt"
+    bad.write_text("nonsource pamphlet\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match=r"bad.txt, line 1: expected '<section> <word or phrase>'"):
+        load_stance_cues(bad)
+    with pytest.raises(AnalysisError, match="cue file not found"):
+        load_stance_cues(tmp_path / "missing.txt")
 
 
 def _rows():
@@ -116,6 +448,14 @@ def test_summary_net_and_corpus_rows():
     corpus = summary[(summary.article_id == "(corpus)") & (summary.source == "mayor")].iloc[0]
     assert (corpus.favor, corpus.against, corpus.stance) == (2, 2, "neutral")
     assert "other:other" in set(summary.source)
+
+
+def test_summary_keeps_n_and_marks_single_evidence_edges():
+    summary = summarize_stance(count_stance_into({}, _rows()))
+    rows = summary[summary.article_id != "(corpus)"].set_index(["article_id", "source"])
+    assert rows.loc[("b", "other:other"), "n"] == 1
+    assert rows.loc[("b", "other:other"), "evidence"].startswith("(single evidence) [against] e")
+    assert rows.loc[("a", "mayor"), "n"] == 3 and not rows.loc[("a", "mayor"), "evidence"].startswith("(single")
 
 
 def test_graphml_keeps_every_attribute(tmp_path):
@@ -140,3 +480,27 @@ def test_seed_article_stance(seed_result):
     assert corpus.loc[("exiles", "lukashenko"), "stance"] == "against"
     assert corpus.loc[("putin", "lukashenko"), "stance"] == "favor"
     assert "thanked Lukashenko" in corpus.loc[("putin", "lukashenko"), "evidence"]
+    assert corpus.loc[("other:Biden", "lukashenko"), "stance"] == "against"
+
+
+def test_seed_article_has_no_stance_from_hopes_fears_or_tone(seed_result):
+    """"he must first be defeated" is not favour; "NATO fears the Kremlin may ...", "the
+    exiles now hope that ..." state no attitude of NATO or the exiles."""
+    rows = seed_result.stance[seed_result.stance.article_id == "belarus-exiles-cnn"]
+    pairs = set(zip(rows.source_actor, rows.stance, rows.target_actor, strict=True))
+    assert ("exiles", "favor", "putin") not in pairs and ("exiles", "favor", "lukashenko") not in pairs
+    assert not (rows.source_actor == "nato").any()
+    assert rows.confidence.between(0, 1).all() and rows.evidence.str.len().gt(0).all()
+
+
+def test_hostile_quotes_about_nato_read_as_against(registry):
+    """The constructed state-media text: every edge toward NATO is against."""
+    from pathlib import Path
+
+    from analysis import analyze, load_corpus
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    (article,) = [a for a in load_corpus(corpus) if a.id == "constructed-state-media"]
+    stance = analyze([article], registry, cache_dir=False, progress=False).stance
+    toward_nato = stance[stance.target_actor == "nato"]
+    assert len(toward_nato) >= 1 and set(toward_nato.stance) == {"against"}
