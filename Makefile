@@ -15,12 +15,16 @@ setup: $(STAMP)
 
 # Every dependency comes from $(LOCK), pinned by name, version and sha256: pip checks each
 # file's hash (--require-hashes) and installs wheels only (no build step runs foreign code).
+# The lock is complete, so pip resolves nothing (--no-deps): an old pip otherwise looks up a
+# dependency's extras (lxml[html_clean]) on the package index and refuses the newer version it finds.
+# `pip check` then confirms that the locked set satisfies every requirement.
 # The project itself is then installed without dependencies, built with the locked setuptools.
 # The lock is for Python 3.11 on x86_64 Linux; the optional "train" extra is not in it.
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --only-binary :all: -r $(LOCK)
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 

@@ -205,7 +205,8 @@ def parse_actors(text: str, source: str = "<string>") -> ActorRegistry:
     ... except ActorConfigError as err:
     ...     print(err)  # doctest: +NORMALIZE_WHITESPACE
     <string>, line 2: invalid kind 'alliance' of actor 'nato';
-    valid kinds: 'person', 'group', 'organisation', 'state'
+    valid kinds: 'person', 'group', 'organisation', 'state', 'place', 'event',
+    'policy', 'law', 'other'; did you mean 'place'?
     """
     if not isinstance(text, str):
         raise TypeError(

@@ -38,6 +38,7 @@ import functools
 import heapq
 import math
 import warnings
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -355,7 +356,10 @@ def _predict(model, pairs: list[tuple[str, tuple[int, int]]]) -> np.ndarray:
 def _model_judgments(targets: list[Span], *, explain: bool, lexicon: Lexicon | None = None) -> list[tuple]:
     model = _model_or_error()
     lexicon = lexicon or load_lexicon()
-    pairs = [(t.sent.text, (t.start_char - t.sent.start_char, t.end_char - t.sent.start_char)) for t in targets]
+    # A mention can straddle a sentence break when the splitter cuts a name
+    # ("President | Trump"): its part inside its first sentence is the target.
+    pairs = [(t.sent.text, (t.start_char - t.sent.start_char, min(t.end_char, t.sent.end_char) - t.sent.start_char))
+             for t in targets]
     probs = _predict(model, pairs)
     out = []
     for target, (sentence, span), p in zip(targets, pairs, probs, strict=True):
@@ -642,20 +646,23 @@ def summarize_counts(counts: dict, *, rng: np.random.Generator, n_boot: int = 10
 
     The bootstrap resamples the group's mentions: with counts only, a resample
     is a multinomial draw of n labels with the observed shares, the same
-    distribution as drawing mentions with replacement. Groups are visited in
-    sorted order, so a seed gives the same intervals however the counts were
-    gathered (in memory or streamed from a batch run). ``label``,
+    distribution as drawing mentions with replacement. Each group draws from
+    its own generator, seeded by ``rng`` and the group's key, so a group gets
+    the same interval however the counts were gathered (in memory or streamed
+    from a batch run) and whichever other groups are summarised with it. ``label``,
     ``label_confidence`` and ``label_evidence`` come from ``rule`` (default:
     the shipped one; it must be the rule the counts were gathered with).
     """
     rule = rule or load_portrayal_rule()
     rows = []
+    base = int(rng.integers(2**32))
     for key in sorted(counts):
         tally = counts[key]
         negative, neutral, positive = tally.labels
         n = negative + neutral + positive
         shares = np.array([negative, neutral, positive], dtype=float) / n
-        draws = rng.multinomial(n, shares, size=n_boot)
+        own = np.random.default_rng([base, zlib.crc32("\x1f".join(map(str, key)).encode("utf-8"))])
+        draws = own.multinomial(n, shares, size=n_boot)
         tones = (draws[:, 2] - draws[:, 0]) / n
         label, confidence = rule.decide(n, *tally.confident)
         rows.append([*key, n, negative, neutral, positive, round(tally.score_sum / n, 4),

@@ -109,22 +109,6 @@ def check_span(sentence: str, span, *, name: str = "span") -> tuple[int, int]:
     return start, end
 
 
-def _within_sentence(sentence: str, span):
-    """``span`` cut at the end of ``sentence`` when it starts inside it but runs past it.
-
-    A mention can straddle a sentence break when the sentence splitter cuts a
-    name ("President | Trump"); its part inside the sentence is the target.
-    Anything else is returned unchanged for :func:`check_span` to judge.
-    """
-    try:
-        start, end = (int(x) for x in span)
-    except (TypeError, ValueError):
-        return span
-    if 0 <= start < len(sentence) < end and sentence[start:].strip():
-        return start, len(sentence)
-    return span
-
-
 def _marker_ids(tokenizer) -> tuple[int, int]:
     ids = tuple(tokenizer.token_to_id(m) for m in MARKERS)
     if None in ids:
@@ -340,8 +324,7 @@ class TargetSentimentModel:
         for i, (sentence, span) in enumerate(zip(sentences, spans)):
             if not isinstance(sentence, str):
                 raise ValueError(f"sentences[{i}] is {type(sentence).__name__}, not str")
-            checked.append(check_span(sentence, _within_sentence(sentence, span),
-                                      name=f"spans[{i}]" if len(spans) > 1 else "span"))
+            checked.append(check_span(sentence, span, name=f"spans[{i}]" if len(spans) > 1 else "span"))
         out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
         if not sentences:
             return out
@@ -393,7 +376,7 @@ class TargetSentimentModel:
         >>> "Brandt" in words
         False
         """
-        start, end = check_span(sentence, _within_sentence(sentence, span))
+        start, end = check_span(sentence, span)
         if top_k < 1:
             return []
         variants, spans, words = [sentence], [(start, end)], []
