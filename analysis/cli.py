@@ -42,7 +42,7 @@ from tqdm.auto import tqdm
 from .actors import check_actor, load_actors
 from .batch import ENGINES, run_corpus
 from .concordance import kwic
-from .corpus import load_corpus
+from .corpus import load_corpus, scan_corpus
 from .errors import AnalysisError, CorpusError
 from .evaluate import (
     document_label,
@@ -105,8 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(run)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against annotations")
-    ev.add_argument("task", choices=["mentions", "polnear", "newsmtsc", "persent", "basil"], help="what to score")
-    ev.add_argument("path", nargs="?", help="the data file: PolNeAR or NewsMTSC JSONL, PerSenT CSV; BASIL folder")
+    ev.add_argument("task", choices=["mentions", "polnear", "newsmtsc", "persent", "basil", "frames"],
+                    help="what to score")
+    ev.add_argument("path", nargs="?",
+                    help="the data file: PolNeAR or NewsMTSC JSONL, PerSenT CSV; BASIL folder; frames: coded CSV")
+    _add_coded_units(ev, learn=False)
     ev.add_argument("--out", default="build/basil-run", help="basil: the run folder (default: build/basil-run)")
     ev.add_argument("--seed", type=int, default=0, help="basil: seed of the bootstrap over articles (default 0)")
     ev.add_argument("--limit", type=int, help="persent: score only the first N documents")
@@ -158,12 +161,36 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--cache-dir", help="folder for cached parses")
         p.add_argument("--no-cache", action="store_true", help="do not read or write cached parses")
 
+    fr = sub.add_parser("frames", help="learn a frame scheme from coded units")
+    fr_sub = fr.add_subparsers(dest="action", required=True)
+    ln = fr_sub.add_parser("learn", help="train a classifier on your coded units and write a scheme for run --schemes")
+    ln.add_argument("path", metavar="CODED.csv", help="CSV of coded units (one unit per row)")
+    _add_coded_units(ln, learn=True)
+    ln.add_argument("--codebook", help="labels of the codes: CSV code,label[,definition] or YAML code: label")
+    ln.add_argument("--out", required=True, help="the scheme file to write (.yaml; the model goes beside it as .npz)")
+    ln.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    ln.add_argument("--seed", type=int, default=13, help="seed of the folds and the bootstrap (default 13)")
+
     kw = sub.add_parser("kwic", help="keyword in context for one actor")
     kw.add_argument("actor", help="actor id from the registry")
     kw.add_argument("--corpus", default="corpus", help="corpus (default: corpus)")
     kw.add_argument("--width", type=int, default=40, help="characters of context each side")
     _add_common(kw)
     return parser
+
+
+def _add_coded_units(p: argparse.ArgumentParser, *, learn: bool) -> None:
+    """Options naming the columns and codes of a coded-units CSV (``frames learn``, ``evaluate frames``)."""
+    p.add_argument("--text", required=learn, help="frames: column with the unit's text")
+    p.add_argument("--label", required=learn, help="frames: column with the coder's code")
+    p.add_argument("--label2", help="frames: column with a second code that also counts as correct")
+    p.add_argument("--none", nargs="+", default=[], metavar="VALUE", help="frames: codes meaning 'no frame'")
+    p.add_argument("--skip", nargs="+", default=[], metavar="VALUE",
+                   help="frames: leave out units with these codes (e.g. 99 = not coded)")
+    if not learn:
+        p.add_argument("--scheme", help="frames: scheme to score (shipped id, scheme file or learned scheme file)")
+        p.add_argument("--map", help="frames: YAML mapping codes to the scheme's frame ids "
+                                     "(or a shipped one: gvfc_mfc)")
 
 
 def _analyze(args, articles, registry=None):
@@ -233,7 +260,7 @@ def _evaluate_persent(args) -> int:
 def _reproduce(args) -> int:
     registry = load_actors(_default_actors(args.corpus, None))
     run_corpus(args.corpus, args.results, registry, progress=not args.quiet)
-    written = _figures(Path(args.results), Path(args.out), registry)
+    written = _figures(Path(args.results), Path(args.out), registry, args.corpus)
     run_notebooks(args.notebooks, args.out, output_dir=args.executed, progress=not args.quiet)
     digests = figure_digests(args.out)
     if not args.quiet:
@@ -250,7 +277,7 @@ def _import(args) -> int:
     results = import_files(args.paths, args.out, outlet=args.outlet, language=args.language,
                            overwrite=args.overwrite)
     for r in results:
-        print(f"{r.source}\t{r.path or '-'}\t{r.error or 'ok'}")
+        print(f"{r.source}\t{r.path or '-'}\t{r.error or 'ok'}" + (f" (note: {r.note})" if r.note else ""))
     bad = sum(1 for r in results if r.error)
     print(f"{len(results) - bad} written, {bad} error(s)", file=sys.stderr)
     return 2 if bad else 0
@@ -273,24 +300,30 @@ def _train(args) -> int:
     return 0
 
 
-def _figures(out: Path, figures: Path, registry) -> list[Path]:
-    """Per-article figures from the written tables (dispersion; who speaks)."""
+def _figures(out: Path, figures: Path, registry, corpus: str | Path) -> list[Path]:
+    """Per-article figures (dispersion; who speaks) from the written tables and
+    the texts of the corpus the run analysed (streamed, one article at a time).
+
+    Articles that the run did not analyse (error rows) get no figure.
+    """
     import pandas as pd
 
-    articles = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
+    analysed = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
+    analysed = set(analysed.article_id)
     mentions = pd.read_csv(out / "mentions.csv", dtype={"article_id": str})
     quotes = pd.read_csv(out / "quotes.csv", dtype={"article_id": str})
     written = []
-    for row in articles.itertuples():
-        art = Article(id=row.article_id, text=" " * int(row.n_chars), title=row.title,
-                      constructed=str(row.constructed) == "True")
-        fig = article_dispersion_figure(mentions, art, registry, n_words=int(row.n_words))
+    for art in scan_corpus(corpus):
+        if not isinstance(art, Article) or art.id not in analysed:
+            continue
+        fig = article_dispersion_figure(mentions, art, registry)
         written.append(save_figure(fig, figures / _figure_name("dispersion", art.id)))
         plt.close(fig)
         own = quotes[quotes.article_id == art.id]
         if len(own):
             fig = plot_speaker_shares(speaker_shares(own), registry=registry,
-                                      title=f"Who speaks in '{art.title or art.id}'")
+                                      title=f"Who speaks in '{art.title or art.id}'"
+                                            + (" (constructed text)" if art.constructed else ""))
             written.append(save_figure(fig, figures / _figure_name("speakers", art.id)))
             plt.close(fig)
     return written
@@ -342,7 +375,7 @@ def _run(args) -> int:
     written = [out / f"{name}.csv" for name in TABLE_COLUMNS] + [out / "stance_matrix.csv", out / "stance.graphml",
                                                                  out / ERROR_LOG]
     if args.figures:
-        written += _figures(out, Path(args.figures), registry)
+        written += _figures(out, Path(args.figures), registry, args.corpus)
     if not args.quiet:
         print(f"{summary['articles']} input(s): {summary['analysed']} analysed ({summary['resumed']} from an "
               f"earlier run), {summary['errors']} error(s), in {summary['seconds']:.1f} s")
@@ -374,9 +407,9 @@ def _evaluate_polnear(args) -> int:
 
 
 def _evaluate(args) -> int:
-    if args.task in ("polnear", "newsmtsc", "persent", "basil"):
+    if args.task in ("polnear", "newsmtsc", "persent", "basil", "frames"):
         return {"polnear": _evaluate_polnear, "newsmtsc": _evaluate_newsmtsc, "persent": _evaluate_persent,
-                "basil": _evaluate_basil}[args.task](args)
+                "basil": _evaluate_basil, "frames": _evaluate_frames}[args.task](args)
     articles = load_corpus(args.corpus)
     gold = load_gold_mentions(args.gold, articles)
     articles = [a for a in articles if a.id in set(gold.article_id)]
@@ -492,6 +525,64 @@ def _actors(args) -> int:
     return 0
 
 
+def _print_frame_scores(title: str, s: dict, as_json: bool) -> None:
+    if not as_json:
+        print(title)
+        for key, name in (("accuracy", "top-1 accuracy"), ("macro_f1", "macro-F1")):
+            print(f"  {name:15s} {s[key]:.3f}  (95% CI {s[key + '_low']:.3f}-{s[key + '_high']:.3f}; n={s['n']})")
+        print(f"  {'no frame':15s} {s['no_frame_share']:.3f}  (share of units; n={s['n']})")
+        print(f"  {'majority code':15s} {s['majority_accuracy']:.3f}  (always answering {s['majority_code']!r})")
+        print("  per code F1 (n): "
+              + ", ".join(f"{k} {v:.2f} ({s['support'][k]})" for k, v in s["per_code_f1"].items()))
+        print("  confusion (rows gold, columns predicted):")
+        print("    " + s["confusion"].to_string().replace("\n", "\n    "))
+    shown = {k: v for k, v in s.items() if k not in ("confusion", "predicted", "top_frames")}
+    shown["confusion"] = {str(k): {str(c): int(n) for c, n in row.items()} for k, row in s["confusion"].iterrows()}
+    print(json.dumps(shown, default=str))
+
+
+def _code_map_path(value: str) -> Path:
+    shipped = Path(__file__).parent / "resources" / "evaluation" / f"{value}.yaml"
+    return shipped if not Path(value).exists() and "/" not in value and shipped.is_file() else Path(value)
+
+
+def _evaluate_frames(args) -> int:
+    from .frame_learning import evaluate_frame_scheme, read_code_map, read_coded_units
+    from .framing import load_frame_scheme
+
+    path = _data_file(args, "../shared/data/gvfc/headlines_dev.csv")
+    if not (args.scheme and args.text and args.label):
+        raise AnalysisError("evaluate frames needs --scheme, --text and --label (and optionally --label2, --map, "
+                            "--none, --skip)", source="arguments")
+    scheme = load_frame_scheme(args.scheme)
+    code_map = read_code_map(_code_map_path(args.map), scheme) if args.map else None
+    units = read_coded_units(path, text=args.text, label=args.label, label2=args.label2, none=args.none,
+                             skip=args.skip)
+    scores = evaluate_frame_scheme(units, scheme, code_map=code_map, pipeline=args.pipeline,
+                                   cache_dir=False if args.no_cache else args.cache_dir, progress=not args.quiet)
+    if scores["unmapped_codes"]:
+        print(f"warning: codes without a frame in the map (always wrong): {', '.join(scores['unmapped_codes'])}",
+              file=sys.stderr)
+    _print_frame_scores(f"Scheme {scheme.id!r} against {path} ({scores['n']} coded units, {units.skipped} left out"
+                        f"{'; map ' + str(_code_map_path(args.map)) if args.map else ''})", scores, args.json)
+    return 0
+
+
+def _frames(args) -> int:
+    from .frame_learning import learn_frame_scheme
+
+    report = learn_frame_scheme(args.path, args.out, text=args.text, label=args.label, label2=args.label2,
+                                none=args.none, skip=args.skip, codebook=args.codebook, folds=args.folds,
+                                seed=args.seed)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    cv = report.cross_validation
+    _print_frame_scores(f"Learned from {args.path} ({report.units} coded units); {cv['folds']}-fold stratified "
+                        f"cross-validation, seed {cv['seed']}:", cv, False)
+    print(f"wrote {report.scheme_path} and {report.model_path}", file=sys.stderr)
+    return 0
+
+
 def _kwic(args) -> int:
     result = _analyze(args, load_corpus(args.corpus))
     check_actor(result.registry, args.actor)
@@ -507,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     plt.switch_backend("Agg")  # figures go to files; never open a window
     try:
         commands = {"run": _run, "evaluate": _evaluate, "kwic": _kwic, "train": _train, "figures": _reproduce,
-                    "exercises": _exercises, "import": _import, "actors": _actors}
+                    "exercises": _exercises, "import": _import, "actors": _actors, "frames": _frames}
         return commands[args.command](args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

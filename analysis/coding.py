@@ -979,6 +979,8 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, ax=None):
     ...                      columns=pd.Index(["favor", "against"], name="tool"))
     >>> plot_confusion(table).axes[0].get_title(loc="left")
     'ana vs tool: 5 of 6 units agree (83%)'
+    >>> plot_confusion(table.rename_axis(index="simulated_1")).axes[0].get_title(loc="left")
+    'DEMO, invented codes: simulated_1 vs tool: 5 of 6 units agree (83%)'
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -998,7 +1000,8 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, ax=None):
     name_a, name_b = table.index.name or "a", table.columns.name or "b"
     ax.set_ylabel(name_a)
     ax.set_xlabel(name_b)
-    ax.set_title(title or f"{name_a} vs {name_b}: {agree} of {n} units agree{share}", loc="left")
+    demo = "DEMO, invented codes: " if any(str(x).startswith("simulated") for x in (name_a, name_b)) else ""
+    ax.set_title(title or f"{demo}{name_a} vs {name_b}: {agree} of {n} units agree{share}", loc="left")
     ax.tick_params(axis="y", rotation=0)
     fig.tight_layout()
     return fig

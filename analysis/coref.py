@@ -324,7 +324,8 @@ def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: in
     scores: dict[tuple, float] = defaultdict(float)
     latest: dict[tuple, _Ref] = {}
     # a filter that rules out one mention of an entity rules out the entity
-    blocked = {ref.key for ref in refs if ref.end <= start and _blocked(anaphor, ref, kind, quote)}
+    # (the speaker of a quote is named after it: '"He is a true friend," Putin said' - "he" is not Putin)
+    blocked = {ref.key for ref in refs if _blocked(anaphor, ref, kind, quote)}
     if spoken is not None:  # nobody named inside the quote is its speaker
         blocked |= {ref.key for ref in refs if spoken.start <= ref.token.idx < spoken.end}
     for ref in refs:
@@ -349,11 +350,41 @@ def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: in
     return latest[best_key], best, second, runner_up
 
 
+def _quote_topic(doc: Doc, quote: Quote) -> tuple[int, int] | None:
+    """Character range of what a quote is said *of* or *about* ('"He is a fraud," she said of the mayor'),
+    from a prepositional object of the attribution's verb; None when the attribution names no topic."""
+    if quote.speaker_start < 0:
+        return None
+    speaker = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+    if speaker is None or not len(speaker):
+        return None
+    verb = speaker.root.head
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "about") and child.i > speaker.root.i:
+            objects = [t for t in child.children if t.dep_ == "pobj"]
+            if objects:
+                tokens = list(objects[0].subtree)
+                return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return None
+
+
+def _topic_choice(by_sent: dict, topic: tuple[int, int], kind: str, value: str, plural: bool, doc):
+    """The antecedent of a third person inside a quote that is said of a topic: an entity named in the
+    topic (cataphora), or ``False`` when the topic names none that agrees (then the pronoun is left open)."""
+    inside = [r for refs in by_sent.values() for r in refs if topic[0] <= r.token.idx < topic[1]]
+    agreeing = [r for r in inside if _agrees(r, kind, value, plural)]
+    if not agreeing:
+        return False
+    best = max(agreeing, key=lambda r: (r.weight, -r.start))
+    return best, best.weight, 0.0, None
+
+
 def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article_id) -> list[Mention]:
     out = []
     by_sent: dict[int, list[_Ref]] = defaultdict(list)
     for ref in refs:
         by_sent[ref.sent].append(ref)
+    topics = {id(q): _quote_topic(doc, q) for q in quotes if q.kind == "direct"}
     direct = IntervalIndex((q.start, q.end, q) for q in quotes if q.kind == "direct")
     speakers = IntervalIndex((q.speaker_start, q.speaker_end, q) for q in quotes
                              if q.speaker_start >= 0 and q.speaker_end > q.speaker_start)
@@ -365,9 +396,13 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
         if spoken is not None and spoken.start < head.idx:
             opening = doc.char_span(spoken.start, min(spoken.start + 1, spoken.end), alignment_mode="expand")
             spoken_sent = sent_of[opening.start] if opening is not None and len(opening) else None
-        choice = _choose(by_sent, start, end, kind, value, sent_of[head.i], para_of[head.i], doc, quote,
-                         spoken if spoken is not None and spoken.start < head.idx else None, spoken_sent)
-        if choice is None:
+        topic = topics.get(id(quote)) if quote is not None and kind == "pronoun" else None
+        if topic is not None:  # '"He is ...," she said of the mayor': "he" is the mayor, or nobody we know
+            choice = _topic_choice(by_sent, topic, kind, value, doc[start:end].root.tag_ in ("NNS", "NNPS"), doc)
+        else:
+            choice = _choose(by_sent, start, end, kind, value, sent_of[head.i], para_of[head.i], doc, quote,
+                             spoken if spoken is not None and spoken.start < head.idx else None, spoken_sent)
+        if not choice:
             continue
         ref, best, second, runner_up = choice
         # the anaphor joins its antecedent's chain, adding its own salience

@@ -185,8 +185,9 @@ def parse_front_matter(raw: str, source: str) -> tuple[dict, str, int]:
     lines = raw.split("\n")
     if lines[0].rstrip() != _FENCE:
         raise CorpusError(
-            f"the file must start with a front-matter block:\n{_FRONT_MATTER_SHAPE}\n"
-            "followed by the article text",
+            "the file must start with a front-matter block (a line '---', then 'id: my-article' and "
+            "'title: ...', then '---') followed by the article text; to make an article file from a plain text "
+            "or a web page, run: python -m analysis import FILE --out FOLDER",
             source=source,
             line=1,
         )

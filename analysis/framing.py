@@ -26,13 +26,20 @@ and each frame is a mapping with:
                   its dictionary form matches every inflection ("attack"
                   finds "attacked"), one in another form only as written
                   ("ruling" does not find "rule")
+``ambiguous``     words that point to the frame only in some stories
+                  ("school", "police"): matched like indicators, they count
+                  half (score 0.5), so they frame a sentence where nothing
+                  clearer does
 ``patterns``      a list of spaCy ``Matcher`` token patterns, for what a
                   word list cannot say (``[{LEMMA: pay}, {POS: DET, OP: "?"},
                   {LOWER: price}]``)
 ``weight``        a positive number multiplying the frame's score (default 1)
 ================  =========================================================
 
-A frame without indicators or patterns (MFC's "other") is never scored.
+A frame without indicators or patterns (MFC's "other") is never scored. A
+match inside a name that the parser tags as an organisation, person, place,
+building or work ("Rifle" in "National Rifle Association") does not count,
+unless the indicator is the whole name.
 
 Scoring (:func:`score_frames`) gives one row per sentence and frame with at
 least one match; :func:`frame_profile` turns those rows into one row per
@@ -46,7 +53,7 @@ Examples
 >>> doc = parse("Troops attacked the border town. Bread prices doubled.", cache_dir=False)
 >>> rows = score_frames(doc, "mfc_policy", "demo")
 >>> rows[["sentence_id", "frame", "score", "indicators"]].values.tolist()
-[[0, 'security_and_defense', 3.0, 'Troops; attacked; border'], [1, 'economic', 1.0, 'prices']]
+[[0, 'security_and_defense', 2.5, 'Troops; attacked; border'], [1, 'economic', 1.0, 'prices']]
 >>> profile = frame_profile(rows, {"demo": 2})
 >>> profile[["frame", "score", "rank"]].values.tolist()
 [['security_and_defense', 0.5, 1], ['economic', 0.5, 2]]
@@ -110,7 +117,7 @@ PROFILE_COLUMNS = (*FRAME_COLUMNS, "rank")
 #: Keys of a scheme file.
 SCHEME_KEYS = ("id", "name", "citation", "description", "frames")
 #: Keys of a frame in a scheme file.
-FRAME_KEYS = ("label", "definition", "indicators", "patterns", "weight")
+FRAME_KEYS = ("label", "definition", "indicators", "ambiguous", "patterns", "weight")
 
 _SHIPPED_FOLDER = "analysis/resources/frames"
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -147,6 +154,7 @@ class Frame:
     indicators: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     weight: float = 1.0
+    ambiguous: tuple[str, ...] = ()
 
     @property
     def token_patterns(self) -> list[list[dict]]:
@@ -156,7 +164,7 @@ class Frame:
     @property
     def scored(self) -> bool:
         """Whether anything can match the frame (MFC's "other" cannot)."""
-        return bool(self.indicators or self.patterns)
+        return bool(self.indicators or self.patterns or self.ambiguous)
 
 
 @dataclass(frozen=True)
@@ -251,7 +259,12 @@ def load_frame_scheme(name_or_path: str | os.PathLike[str]) -> FrameScheme:
     if isinstance(name_or_path, str) and not _looks_like_path(source):
         raise FrameSchemeError(_invalid(f"unknown frame scheme {source!r}", source, shipped, "shipped schemes",
                                         suffix=" (or give the path of a scheme YAML file)"))
-    return _parse_frame_scheme_cached(_read_text(source, shipped), source=source)
+    text = _read_text(source, shipped)
+    if re.search(r"(?m)^model:", text):  # a learned scheme (python -m analysis frames learn)
+        from .frame_learning import parse_learned_scheme
+
+        return parse_learned_scheme(text, source=source)
+    return _parse_frame_scheme_cached(text, source=source)
 
 
 def parse_frame_scheme(text: str, source: str = "<string>") -> FrameScheme:
@@ -298,7 +311,7 @@ def parse_frame_scheme(text: str, source: str = "<string>") -> FrameScheme:
     ... except FrameSchemeError as err:
     ...     print(err)  # doctest: +NORMALIZE_WHITESPACE
     <string>, line 3: unknown key 'indicator' in frame 'x'; valid frame keys: 'label', 'definition',
-    'indicators', 'patterns', 'weight'; did you mean 'indicators'?
+    'indicators', 'ambiguous', 'patterns', 'weight'; did you mean 'indicators'?
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_frame_scheme expects YAML text as str, not {type(text).__name__}; "
@@ -392,11 +405,12 @@ def _parse_frame(frame_id: str, id_node: Node, node: Node, source: str) -> Frame
         indicators=_indicators(given.get("indicators"), source, where),
         patterns=_patterns(given.get("patterns"), source, where),
         weight=_weight(given.get("weight"), source, where),
+        ambiguous=_indicators(given.get("ambiguous"), source, where, key="ambiguous"),
     )
 
 
-def _indicators(node: Node | None, source: str, where: str) -> tuple[str, ...]:
-    what = f"'indicators' of {where}"
+def _indicators(node: Node | None, source: str, where: str, key: str = "indicators") -> tuple[str, ...]:
+    what = f"'{key}' of {where}"
     kept: dict[str, str] = {}
     for item in _sequence(node, source, what, "words or short phrases"):
         text = _text(item, source, f"an item of {what}")
@@ -527,6 +541,7 @@ class _Compiled(NamedTuple):
     lower: PhraseMatcher
     tokens: Matcher
     frames: dict[int, Frame]  # match id -> frame
+    ambiguous: frozenset[int] = frozenset()  # match ids of ambiguous words
 
 
 def _indicator_patterns(analysed: Doc, vocab: Vocab) -> tuple[Doc | None, Doc, list[dict] | None]:
@@ -558,39 +573,95 @@ def _compile(scheme: FrameScheme, vocab: Vocab) -> _Compiled:
     lemmatizer, so that they are split and lemmatised as text is (see
     :func:`_indicator_patterns`); every indicator also matches its lowercased
     written form, which covers proper nouns (whose lemma keeps its case:
-    "NATO") and pipelines without a lemmatizer.
+    "NATO") and pipelines without a lemmatizer. A frame's ambiguous words get
+    their own match id (``<scheme>:<frame>:ambiguous``), listed in
+    ``_Compiled.ambiguous``.
     """
     nlp = load_pipeline()
     skip = [name for name in ("parser", "ner") if name in nlp.pipe_names]
     lemma, lower, tokens = PhraseMatcher(vocab, attr="LEMMA"), PhraseMatcher(vocab, attr="LOWER"), Matcher(vocab)
     frames: dict[int, Frame] = {}
+    ambiguous: set[int] = set()
     for frame in scheme.frames:
         if not frame.scored:
             continue
-        key = f"{scheme.id}:{frame.id}"
-        frames[vocab.strings.add(key)] = frame
-        by_lemma, by_form, by_token = [], [], list(frame.token_patterns)
-        for analysed in nlp.pipe(frame.indicators, disable=skip):
-            lemma_doc, form_doc, token_pattern = _indicator_patterns(analysed, vocab)
-            by_form.append(form_doc)
-            by_lemma += [lemma_doc] if lemma_doc is not None else []
-            by_token += [token_pattern] if token_pattern is not None else []
-        for matcher, patterns in ((lemma, by_lemma), (lower, by_form), (tokens, by_token)):
-            if patterns:
-                matcher.add(key, patterns)
-    return _Compiled(lemma, lower, tokens, frames)
+        for key, words, patterns in ((f"{scheme.id}:{frame.id}", frame.indicators, frame.token_patterns),
+                                     (f"{scheme.id}:{frame.id}:ambiguous", frame.ambiguous, [])):
+            if not (words or patterns):
+                continue
+            frames[vocab.strings.add(key)] = frame
+            if key.endswith(":ambiguous"):
+                ambiguous.add(vocab.strings[key])
+            by_lemma, by_form, by_token = [], [], list(patterns)
+            for analysed in nlp.pipe(words, disable=skip):
+                lemma_doc, form_doc, token_pattern = _indicator_patterns(analysed, vocab)
+                by_form.append(form_doc)
+                by_lemma += [lemma_doc] if lemma_doc is not None else []
+                by_token += [token_pattern] if token_pattern is not None else []
+            for matcher, found in ((lemma, by_lemma), (lower, by_form), (tokens, by_token)):
+                if found:
+                    matcher.add(key, found)
+    return _Compiled(lemma, lower, tokens, frames, frozenset(ambiguous))
 
 
-def _frame_spans(doc: Doc, compiled: _Compiled) -> dict[int, list[Span]]:
-    """Each frame's matches; where matches of one frame overlap, the longest counts, once."""
-    found: dict[int, list[Span]] = defaultdict(list)
+#: Entity types whose names do not count as framing language: an indicator
+#: inside "National Rifle Association" or "Defense Distributed" names an
+#: organisation, it does not frame the story.
+_NAME_ENTITY_TYPES = frozenset({"ORG", "PERSON", "GPE", "FAC", "WORK_OF_ART"})
+#: Weight of a frame's ambiguous word ("school", "police"): half of a plain
+#: indicator's, so it frames a sentence only where nothing clearer does.
+_AMBIGUOUS_WEIGHT = 0.5
+
+
+def _name_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The names of a document as (start, end) token indices: entities of
+    :data:`_NAME_ENTITY_TYPES` made of proper nouns (trimmed of edge punctuation;
+    function words such as "of" allowed inside)."""
+    names = []
+    for span in (e for e in doc.ents if e.label_ in _NAME_ENTITY_TYPES):
+        tokens = [t for t in span if not (t.is_punct or t.is_space)]
+        while tokens and tokens[0].pos_ in _NAME_FUNCTION_POS:
+            tokens.pop(0)
+        if not tokens or any(t.pos_ not in _NAME_POS for t in tokens if t.is_alpha):
+            continue  # not a name: a tagger's guess over ordinary words ("mental health care")
+        name = doc[tokens[0].i:tokens[-1].i + 1]
+        names.append((name.start, name.end))
+    return names
+
+
+_NAME_FUNCTION_POS = frozenset({"DET", "ADP", "CCONJ", "PART", "PUNCT"})
+_NAME_POS = frozenset({"PROPN", "NUM"}) | _NAME_FUNCTION_POS
+
+
+def _inside_a_name(span: Span, name_of: dict[int, tuple[int, int]]) -> bool:
+    """Whether a match lies in a name without covering all of it: "Rifle" in
+    "National Rifle Association" names an organisation, it does not frame the
+    story; an indicator that is the whole name ("Congress") still counts.
+    ``name_of`` maps each token index inside a name to the name's (start, end)."""
+    for i in range(span.start, span.end):
+        name = name_of.get(i)
+        if name is not None and not (span.start <= name[0] and span.end >= name[1]):
+            return True
+    return False
+
+
+def _frame_spans(doc: Doc, compiled: _Compiled) -> dict[Frame, list[Span]]:
+    """Each frame's matches, labelled with their match id; where matches of one
+    frame overlap, the longest counts, once; matches inside names are dropped."""
+    found: dict[Frame, list[Span]] = defaultdict(list)
     matchers = [compiled.lower, compiled.tokens]
     if doc.has_annotation("LEMMA"):
         matchers.insert(0, compiled.lemma)
     for matcher in (m for m in matchers if len(m)):
         for key, start, end in matcher(doc):
-            found[key].append(doc[start:end])
-    return {key: filter_spans(spans) for key, spans in found.items()}
+            found[compiled.frames[key]].append(Span(doc, start, end, label=key))
+    name_of = {i: (start, end) for start, end in (_name_spans(doc) if found else []) for i in range(start, end)}
+    kept = {}
+    for frame, spans in found.items():
+        spans = [span for span in filter_spans(spans) if not _inside_a_name(span, name_of)]
+        if spans:
+            kept[frame] = spans
+    return kept
 
 
 def _confidence(distinct: int) -> float:
@@ -651,21 +722,28 @@ def _sentence_frame_records(doc: Doc, scheme: FrameScheme | str | os.PathLike[st
     if not (doc.has_annotation("SENT_START") and doc.has_annotation("POS")):
         raise AnalysisError("the document is not parsed (no sentence boundaries or part-of-speech tags); "
                             "parse it with analysis.nlp.parse", source="doc")
+    if getattr(scheme, "model", ""):  # a learned scheme: its model scores the sentences
+        from .frame_learning import learned_frame_records
+
+        return learned_frame_records(doc, scheme, article_id)
     compiled = _compile(scheme, doc.vocab)
     sent_of = sentence_ids(doc)
     matches: dict[tuple[int, int], list[Span]] = defaultdict(list)
     order = {frame.id: i for i, frame in enumerate(scheme.frames)}
-    for key, spans in _frame_spans(doc, compiled).items():
+    for frame, spans in _frame_spans(doc, compiled).items():
         for span in spans:
-            matches[(sent_of[span.start], order[compiled.frames[key].id])].append(span)
+            matches[(sent_of[span.start], order[frame.id])].append(span)
     text_of = {s.sentence_id: s.text for s in sentence_records(doc, article_id)} if matches else {}
     rows = []
-    for (sentence_id, position), spans in sorted(matches.items()):
+    # within a sentence, frames in the order of their first match
+    for (sentence_id, position), spans in sorted(matches.items(), key=lambda kv: (kv[0][0], min(kv[1]).start,
+                                                                                    kv[0][1])):
         frame = scheme.frames[position]
         spans = sorted(spans)
+        weights = [_AMBIGUOUS_WEIGHT if span.label in compiled.ambiguous else 1.0 for span in spans]
         rows.append({
             "article_id": article_id, "scheme": scheme.id, "frame": frame.id, "level": "sentence",
-            "sentence_id": sentence_id, "score": frame.weight * len(spans),
+            "sentence_id": sentence_id, "score": round(frame.weight * sum(weights), 4),
             "indicators": "; ".join(span.text for span in spans), "evidence": text_of.get(sentence_id, ""),
             "confidence": _confidence(len({span.text.casefold() for span in spans})),
         })
@@ -723,13 +801,17 @@ def frame_profile(sentence_rows: pd.DataFrame, n_sentences: Mapping[str, int]) -
     pandas.DataFrame
         Columns :data:`PROFILE_COLUMNS`, one row per article, scheme and frame
         found; ``level`` is ``"article"``, ``sentence_id`` -1. ``score`` is the
-        share (0..1) of the article's sentences in which the frame occurs;
+        share (0..1) of the article's sentences in which the frame occurs (a
+        sentence framed only by ambiguous words, score below 1, counts as that
+        fraction of a sentence);
         ``indicators`` the five most frequent matched words (lowercased) with
         their counts; ``evidence`` the three highest-scoring sentences, as
         ``[sentence id] text`` shortened to 120 characters, joined by
         ``" | "``; ``confidence`` ``1 - 0.5 ** n`` for ``n`` distinct matched
         words in the article; ``rank`` 1 for the leading frame of the article
-        and scheme, by share, then summed sentence scores, then frame id.
+        and scheme, by share, then summed sentence scores, then the number of
+        distinct indicator words, then the longest indicator, then the earlier
+        first match (never by the frame's name).
 
     Examples
     --------
@@ -763,8 +845,12 @@ def _profile_records(records: list[dict], n_sentences: Mapping[str, int]) -> lis
     for article, scheme in sorted(groups, key=lambda k: (articles.index(k[0]), schemes.index(k[1]))):
         found = [_profile_row(article, scheme, frame, part, n_sentences[article])
                  for frame, part in groups[(article, scheme)].items()]
-        found.sort(key=lambda r: (-r["score"], -r["_total"], r["frame"]))
-        profiled += [{**{k: v for k, v in r.items() if k != "_total"}, "rank": rank} for rank, r in enumerate(found, 1)]
+        # ties on share are broken by evidence, never by the frame's name: the summed score, then the number
+        # of distinct indicator words, then the earlier first match (the sort is stable and ``found`` is in
+        # order of first appearance)
+        found.sort(key=lambda r: (-r["score"], -r["_total"], -r["_distinct"], -r["_longest"], r["_first"]))
+        profiled += [{**{k: v for k, v in r.items() if not k.startswith("_")}, "rank": rank}
+                     for rank, r in enumerate(found, 1)]
     return profiled
 
 
@@ -774,6 +860,11 @@ def _profile_row(article: str, scheme: str, frame: str, part: list[dict], n: int
         raise AnalysisError(f"n_sentences[{article!r}] is {n}, but sentence_rows has frame {frame!r} in "
                             f"{sentences} different sentences of that article")
     words = Counter(w.strip().casefold() for r in part for w in str(r["indicators"]).split(";") if w.strip())
+    # each sentence covers the frame up to its score: fully from one plain indicator (weight 1), half from
+    # one ambiguous word
+    coverage: dict[int, float] = defaultdict(float)
+    for r in part:
+        coverage[int(r["sentence_id"])] += float(r["score"])
     best, seen = [], set()
     for r in sorted(part, key=lambda r: (-r["score"], r["sentence_id"])):
         if r["sentence_id"] not in seen and len(best) < _EVIDENCE_SENTENCES:
@@ -781,10 +872,12 @@ def _profile_row(article: str, scheme: str, frame: str, part: list[dict], n: int
             best.append(r)
     return {
         "article_id": article, "scheme": scheme, "frame": frame, "level": "article", "sentence_id": -1,
-        "score": round(sentences / n, 4),
+        "score": round(sum(min(1.0, w) for w in coverage.values()) / n, 4),
         "indicators": "; ".join(f"{w} ({c})" for w, c in words.most_common(_TOP_INDICATORS)),
         "evidence": " | ".join(f"[{r['sentence_id']}] {_shorten(str(r['evidence']))}" for r in best),
         "confidence": _confidence(len(words)), "_total": float(sum(r["score"] for r in part)),
+        "_distinct": len(words), "_first": min(int(r["sentence_id"]) for r in part),
+        "_longest": max((len(w.split()) for w in words), default=0),
     }
 
 

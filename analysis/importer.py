@@ -120,6 +120,8 @@ class ImportResult(NamedTuple):
     path: str
     article_id: str
     error: str = ""
+    #: A warning about an article that was written, e.g. that its text repeats another article's.
+    note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -813,6 +815,7 @@ class _Writer:
         self._existing: dict[str, Path] | None = None
         # Ids given out by this batch, whether or not their file could be written.
         self._batch: set[str] = set()
+        self._texts = _NearDuplicates()
 
     @property
     def existing(self) -> dict[str, Path]:
@@ -823,9 +826,11 @@ class _Writer:
                 for file in sorted(self.out_dir.iterdir()):
                     if file.suffix.lower() in ARTICLE_SUFFIXES and not file.name.startswith("."):
                         try:
-                            self._existing.setdefault(read_article(file).id, file)
+                            known = read_article(file)
                         except CorpusError:
                             continue
+                        self._existing.setdefault(known.id, file)
+                        self._texts.add(known.id, known.text)
         return self._existing
 
     def _taken(self, article_id: str, target: Path) -> Path | str | None:
@@ -894,7 +899,55 @@ class _Writer:
             return ImportResult(article.source, "", article.id, _invalid(err))
         finally:
             temporary.unlink(missing_ok=True)
-        return ImportResult(article.source, os.fspath(target), article.id, "")
+        twin = self._texts.match(written.text, exclude=article.id)
+        self._texts.add(article.id, written.text)
+        note = (f"same text as article {twin[0]!r} ({twin[1]:.0%} of its word sequences): imported twice? "
+                "delete one, or the corpus counts it twice") if twin else ""
+        return ImportResult(article.source, os.fspath(target), article.id, "", note)
+
+
+class _NearDuplicates:
+    """Which earlier text shares most of its word sequences with a new one.
+
+    Texts are sets of hashed 5-word shingles (Broder 1997); an inverted index
+    finds candidates, and a text repeats another when the shingles they share
+    are at least ``threshold`` of the smaller set (containment), so the same
+    article imported from a web page (with a little extra text around it) and
+    from a plain text file is caught.
+    """
+
+    def __init__(self, *, size: int = 5, threshold: float = 0.8):
+        self.size, self.threshold = size, threshold
+        self._index: dict[int, set[str]] = {}
+        self._sizes: dict[str, int] = {}
+
+    def _shingles(self, text: str) -> set[int]:
+        words = re.findall(r"\w+", text.lower())
+        if len(words) < self.size:
+            return {hash(" ".join(words))} if words else set()
+        return {hash(" ".join(words[i:i + self.size])) for i in range(len(words) - self.size + 1)}
+
+    def add(self, article_id: str, text: str) -> None:
+        shingles = self._shingles(text)
+        self._sizes[article_id] = len(shingles)
+        for s in shingles:
+            self._index.setdefault(s, set()).add(article_id)
+
+    def match(self, text: str, *, exclude: str = "") -> tuple[str, float] | None:
+        """(id, share) of the earlier text this one repeats, or None."""
+        shingles = self._shingles(text)
+        shared: dict[str, int] = {}
+        for s in shingles:
+            for other in self._index.get(s, ()):
+                shared[other] = shared.get(other, 0) + 1
+        best = None
+        for other, k in sorted(shared.items()):
+            if other == exclude:
+                continue
+            share = k / max(min(len(shingles), self._sizes[other]), 1)
+            if share >= self.threshold and (best is None or share > best[1]):
+                best = (other, share)
+        return best
 
 
 def _invalid(err: CorpusError) -> str:

@@ -17,9 +17,11 @@ Examples
 from __future__ import annotations
 
 import html
+import textwrap
 from pathlib import Path
 
 import matplotlib
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import pandas as pd
@@ -31,6 +33,7 @@ from .types import OTHER_ACTOR, ActorRegistry, Article
 
 __all__ = [
     "actor_palette",
+    "article_labels",
     "plot_dispersion",
     "article_dispersion_figure",
     "highlight_mentions",
@@ -44,6 +47,7 @@ __all__ = [
     "plot_stance_networks",
     "plot_speakers_by_article",
     "save_figure",
+    "show_table",
     "RESOLVED_METHODS",
 ]
 
@@ -61,7 +65,44 @@ def actor_palette(actors: list[str]) -> dict[str, str]:
     palette = {actor: colours[i % len(colours)] for i, actor in enumerate(actors)}
     palette[OTHER_ACTOR] = "#bbbbbb"
     palette["unknown"] = "#e6e6e6"  # quotes whose speaker was not found
+    palette["unnamed source"] = "#8c8c8c"  # "officials", "a spokesman": found, but not named
     return palette
+
+
+def article_labels(articles, *, width: int = 48, by: str = "title") -> dict[str, str]:
+    """Article id -> a label for figures and legends: the title (or the outlet,
+    ``by="outlet"``) shortened at a word boundary, with "(constructed)" after
+    every text we wrote ourselves, so a reader never takes it for real news.
+
+    >>> from analysis.types import Article
+    >>> article_labels([Article(id="a", text="x", title="A long title about a port strike in the north",
+    ...                         constructed=True)], width=24)
+    {'a': 'A long title about a … (constructed)'}
+    """
+    labels = {}
+    for article in articles:
+        text = (article.outlet if by == "outlet" else article.title) or article.title or article.id
+        text = textwrap.shorten(" ".join(str(text).split()), width=width, placeholder=" …")
+        marked = article.constructed and "constructed" not in text.lower()
+        labels[article.id] = f"{text} (constructed)" if marked else text
+    return labels
+
+
+def show_table(frame: pd.DataFrame, *, rows: int | None = None, width: str = "42em"):
+    """A table for reading in a notebook: every row (or the first ``rows``),
+    every text in full, wrapped and left-aligned, numbers rounded to 3 places.
+
+    Returns a pandas ``Styler``; a notebook shows it when it is the cell's
+    last expression (``show_table(quotes[["speaker", "text"]])``).
+    """
+    shown = frame if rows is None else frame.head(rows)
+    texts = [c for c in shown.columns if shown[c].dtype == object or pd.api.types.is_string_dtype(shown[c])]
+    styler = shown.style.hide(axis="index").format(precision=3, na_rep="")
+    styler = styler.set_properties(**{"text-align": "left", "vertical-align": "top"})
+    if texts:
+        styler = styler.set_properties(subset=texts, **{"white-space": "pre-wrap", "max-width": width,
+                                                        "word-break": "break-word"})
+    return styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
 
 
 def _actor_order(data: pd.DataFrame, registry: ActorRegistry | None) -> list[str]:
@@ -223,7 +264,7 @@ def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None 
     names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found",
              "unnamed source": "unnamed sources (officials, a spokesman ...)"}
     labels = [names.get(a) or _label(a, registry) for a in order]
-    colours = [palette.get(a, "#bbbbbb" if a == "unnamed source" else "#999999") for a in order]
+    colours = [palette.get(a, "#999999") for a in order]
     ax.barh(labels, wide["direct"], color=colours, label="direct (in quotation marks)")
     ax.barh(labels, wide["indirect"], left=wide["direct"], color=colours, alpha=0.45, hatch="//",
             label="indirect (reported)")
@@ -233,9 +274,15 @@ def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None 
     ax.set_xlim(0, min(1.0, float((wide["direct"] + wide["indirect"]).max()) + 0.12))
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(f"Share of all quoted words ({int(total)} words)")
-    ax.legend(loc="lower right", frameon=False, fontsize="small")
+    # neutral swatches below the axes: the bars' own colours belong to the speakers
+    kinds = [matplotlib.patches.Patch(facecolor="#777777", label="direct (in quotation marks)"),
+             matplotlib.patches.Patch(facecolor="#77777773", edgecolor="#444444", hatch="//",
+                                      label="indirect (reported)")]
     ax.set_title(title or "Who speaks: share of quoted words by speaker", loc="left")
     fig.tight_layout()
+    axes_inches = ax.get_position().height * fig.get_figheight()
+    ax.legend(handles=kinds, loc="upper left", bbox_to_anchor=(0.0, -0.55 / max(axes_inches, 0.1)),
+              ncol=2, frameon=False, fontsize="small")
     return fig
 
 
@@ -270,7 +317,8 @@ def plot_tone_heatmap(summary: pd.DataFrame, *, registry: ActorRegistry | None =
     sns.heatmap(tone, vmin=-1, vmax=1, center=0, cmap="RdBu", annot=labels.values, fmt="", ax=ax,
                 cbar_kws={"label": "net tone: (positive - negative) / mentions"}, linewidths=0.5)
     ax.set_yticklabels([_label(a, registry) for a in order], rotation=0)
-    ax.set_xticklabels([(titles or {}).get(c, c) for c in tone.columns], rotation=20, ha="right")
+    ax.set_xticklabels([textwrap.fill((titles or {}).get(c, c), 22) for c in tone.columns], rotation=0,
+                       ha="center", fontsize="small")
     ax.set_xlabel("")
     ax.set_ylabel("")
     who = {"all": "all voices", "author": "the author's own words"}.get(voice, voice)
@@ -286,24 +334,42 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = "(corpus)", r
     made with ``summarize_sentiment(..., by="actor")`` to group quoted voices
     by the speaker's actor (fewer, larger groups)."""
     data = summary[(summary.article_id == article_id) & (summary.voice != "all")].copy()
+    data["voice_actor"] = data.voice_actor.fillna("").astype(str) if "voice_actor" in data else ""
     data["speaker"] = data.apply(
         lambda r: r.voice if r.voice == "author" or r.voice.startswith("quoted: ")
         else f"{r.voice} ({r.voice_actor or 'other'})", axis=1)
-    order = [a for a in (registry.ids if registry is not None else []) if a in set(data.actor)]
+    ids = registry.ids if registry is not None else []
+    order = [a for a in ids if a in set(data.actor)]
     order += sorted(a for a in set(data.actor) if a not in order)
-    speakers = ["author", *sorted(v for v in set(data.speaker) if v != "author")]
+    # each voice is drawn in its speaker's actor colour (the same colour as in every other figure)
+    voice_actor = dict(zip(data.speaker, data.voice_actor, strict=True))
+    rank = {a: i for i, a in enumerate(ids)}
+    speakers = ["author", *sorted((v for v in set(data.speaker) if v != "author"),
+                                  key=lambda v: (rank.get(voice_actor.get(v, ""), len(rank)), v))]
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.5, 0.9 * max(len(order), 1) + 1.8))
     else:
         fig = ax.figure
-    colours = dict(zip(speakers, ["#333333", *sns.color_palette("colorblind", len(speakers)).as_hex()], strict=False))
-    step = 0.8 / max(len(speakers), 1)
-    for k, speaker in enumerate(speakers):
+    palette = actor_palette(ids or sorted(set(voice_actor.values()) - {""}))
+    colours = {v: "#333333" if v == "author" else palette.get(voice_actor.get(v) or OTHER_ACTOR, "#888888")
+               for v in speakers}
+
+    def legend_label(speaker: str) -> str:
+        if speaker == "author":
+            return "the author"
+        if speaker.startswith("quoted: "):
+            return f"quoted: {_label(speaker[len('quoted: '):], registry)}"
+        return f"{speaker.rsplit(' (', 1)[0]} ({_label(voice_actor.get(speaker) or OTHER_ACTOR, registry)})"
+
+    # the voices about one actor sit centred on that actor's row, in legend order
+    present = {a: [v for v in speakers if ((data.actor == a) & (data.speaker == v)).any()] for a in order}
+    step = {a: min(0.8 / max(len(vs), 1), 0.2) for a, vs in present.items()}
+    for speaker in speakers:
         rows = data[data.speaker == speaker].set_index("actor")
-        ys = [order.index(a) - 0.4 + step * (k + 0.5) for a in rows.index]
+        ys = [order.index(a) + step[a] * (present[a].index(speaker) - (len(present[a]) - 1) / 2) for a in rows.index]
         err = [rows.net_tone - rows.net_tone_low, rows.net_tone_high - rows.net_tone]
         ax.errorbar(rows.net_tone, ys, xerr=err, fmt="o", color=colours[speaker], capsize=3,
-                    label=speaker, markersize=6)
+                    label=legend_label(speaker), markersize=6)
         for y, (tone, n) in zip(ys, zip(rows.net_tone, rows.mentions, strict=True), strict=True):
             ax.annotate(f"n={n}", (tone, y), xytext=(6, 3), textcoords="offset points", fontsize="x-small")
     ax.axvline(0, color="#999999", linewidth=0.8)
@@ -321,38 +387,49 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = "(corpus)", r
 _STANCE_COLOURS = {"favor": "#1a9641", "against": "#d7191c", "neutral": "#999999"}
 
 
-def plot_stance_network(graph, *, title: str | None = None, ax=None):
+def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_nodes: list | None = None):
     """The stance network: arrows from source to target, green for favor, red
-    for against, grey for neutral, width by the number of pieces of evidence.
-    Registry actors are large dark nodes; other entities small grey ones. The
-    layout is a circle in node order, so the figure is the same at every run."""
+    for against, grey for neutral, width by the number of pieces of evidence,
+    dashed where a single piece of evidence is all there is. Registry actors
+    are large dark nodes; other entities small grey ones. The layout is a
+    circle in node order, so the figure is the same at every run;
+    ``layout_nodes`` (a superset of the graph's nodes) keeps every node in the
+    same place across several panels."""
     import networkx as nx
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 7))
+        fig, ax = plt.subplots(figsize=(8, 7.5))
     else:
         fig = ax.figure
-    nodes = sorted(graph.nodes, key=lambda n: (not graph.nodes[n].get("in_registry", False), n))
+    registry_node = {n: bool(graph.nodes[n].get("in_registry", False)) for n in graph.nodes}
+    every = layout_nodes if layout_nodes is not None else list(graph.nodes)
+    nodes = sorted(every, key=lambda n: (str(n).startswith("other:"), str(n)))  # the same order in every panel
     ordered = nx.DiGraph()
     ordered.add_nodes_from(nodes)
     pos = nx.circular_layout(ordered)
-    known = [n for n in nodes if graph.nodes[n].get("in_registry")]
-    others = [n for n in nodes if n not in known]
+    known = [n for n in nodes if registry_node.get(n)]
+    others = [n for n in nodes if n in graph.nodes and n not in known]
     nx.draw_networkx_nodes(graph, pos, nodelist=known, node_color="#33415c", node_size=1500, ax=ax)
     nx.draw_networkx_nodes(graph, pos, nodelist=others, node_color="#cccccc", node_size=600, ax=ax)
-    labels = {n: graph.nodes[n].get("label", n) for n in nodes}
+    labels = {n: textwrap.fill(str(graph.nodes[n].get("label", n)), 22) for n in known + others}
     box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#999999", "alpha": 0.9}
     nx.draw_networkx_labels(graph, pos, labels={n: labels[n] for n in known}, font_size=9, font_weight="bold",
                             bbox=box, ax=ax)
     nx.draw_networkx_labels(graph, pos, labels={n: labels[n] for n in others}, font_size=8, bbox=box, ax=ax)
     for stance, colour in _STANCE_COLOURS.items():
-        edges = [(u, v) for u, v, d in graph.edges(data=True) if d.get("stance") == stance]
-        widths = [1 + graph.edges[e].get("n", 1) for e in edges]
-        nx.draw_networkx_edges(graph, pos, edgelist=edges, edge_color=colour, width=widths, arrowsize=18,
-                               connectionstyle="arc3,rad=0.12", node_size=1500, ax=ax)
+        for single in (False, True):
+            edges = [(u, v) for u, v, d in graph.edges(data=True)
+                     if d.get("stance") == stance and (int(d.get("n", 1)) == 1) == single]
+            widths = [1 + graph.edges[e].get("n", 1) for e in edges]
+            if edges:
+                nx.draw_networkx_edges(graph, pos, edgelist=edges, edge_color=colour, width=widths, arrowsize=18,
+                                       style="dashed" if single else "solid",
+                                       connectionstyle="arc3,rad=0.12", node_size=1500, ax=ax)
     handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
-    ax.legend(handles=handles, title="stance (width: pieces of evidence)", loc="lower left", frameon=False,
-              fontsize="small")
+    handles.append(plt.Line2D([], [], color="#555555", linewidth=2, linestyle="--", label="single evidence"))
+    ax.legend(handles=handles, title="stance (width: pieces of evidence)", loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), ncol=4, frameon=False, fontsize="small")
+    ax.margins(0.18)
     ax.set_axis_off()
     ax.set_title(title or "Who is for or against whom", loc="left")
     fig.tight_layout()
@@ -361,18 +438,28 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None):
 
 def plot_stance_networks(summary: pd.DataFrame, registry: ActorRegistry | None, article_ids: list[str], *,
                          titles: dict | None = None, columns: int = 2):
-    """The stance networks of several articles side by side (one panel each)."""
+    """The stance networks of several articles side by side (one panel each),
+    every node in the same place in every panel."""
     from .stance import stance_graph
 
     rows = -(-len(article_ids) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, 5.5 * rows), squeeze=False)
-    for ax, article_id in zip(axes.flat, article_ids, strict=False):
-        graph = stance_graph(summary, registry, article_id=article_id)
-        plot_stance_network(graph, ax=ax, title=(titles or {}).get(article_id, article_id))
+    fig, axes = plt.subplots(rows, columns, figsize=(7 * columns, 6.5 * rows), squeeze=False)
+    graphs = [stance_graph(summary, registry, article_id=a) for a in article_ids]
+    every = list(dict.fromkeys(n for g in graphs for n in g.nodes))
+    for ax, article_id, graph in zip(axes.flat, article_ids, graphs, strict=False):
+        plot_stance_network(graph, ax=ax, title=textwrap.fill((titles or {}).get(article_id, article_id), 60),
+                            layout_nodes=every)
     for ax in list(axes.flat)[len(article_ids):]:
         ax.set_axis_off()
-    fig.suptitle("Who is for or against whom, article by article", x=0.01, ha="left", fontsize="large")
-    fig.tight_layout()
+    legends = [ax.get_legend() for ax in axes.flat if ax.get_legend() is not None]
+    if legends:  # one legend for the figure, below the panels
+        fig.legend(handles=legends[0].legend_handles, title=legends[0].get_title().get_text(), loc="lower center",
+                   ncol=4, frameon=False, fontsize="small")
+        for legend in legends:
+            legend.remove()
+    fig.suptitle("Who is for or against whom, article by article (every actor in the same place in each panel)",
+                 x=0.01, ha="left", fontsize="large")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     return fig
 
 
@@ -386,7 +473,8 @@ def plot_speakers_by_article(shares: pd.DataFrame, *, registry: ActorRegistry | 
     order += sorted(a for a in wide.columns if a not in order)
     wide = wide[order]
     palette = actor_palette(registry.ids if registry is not None else order)
-    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found"}
+    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found",
+             "unnamed source": "unnamed sources (officials, a spokesman ...)"}
     if ax is None:
         fig, ax = plt.subplots(figsize=(9, 0.6 * len(wide) + 1.8))
     else:
@@ -408,50 +496,100 @@ def plot_speakers_by_article(shares: pd.DataFrame, *, registry: ActorRegistry | 
 
 
 def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None = None, title: str | None = None,
-                       ax=None):
+                       n: pd.DataFrame | None = None, include_other: bool = False, ax=None):
     """Source x target heatmap of net stance ((favor - against) / n), rows: who,
-    columns: toward whom; empty cells: no evidence."""
+    columns: toward whom; empty cells: no evidence.
+
+    Parameters
+    ----------
+    matrix
+        :func:`analysis.stance.stance_matrix` (net stance).
+    n
+        The same matrix of evidence counts (``stance_matrix(..., values="n")``):
+        each cell then shows its n, and single-evidence cells are marked "(1)".
+    include_other
+        Keep entities outside the registry (``other:...``) as rows and columns;
+        by default only the registry's actors are shown, in registry order.
+    """
+    ids = list(registry.ids) if registry is not None else []
+    keep = [a for a in ids if a in matrix.index.union(matrix.columns)]
+    if include_other or registry is None:
+        keep += sorted(a for a in matrix.index.union(matrix.columns) if a not in keep)
+    matrix = matrix.reindex(index=keep, columns=keep)
+    matrix = matrix.loc[matrix.notna().any(axis=1), matrix.notna().any(axis=0)]  # no all-empty rows or columns
     if ax is None:
-        fig, ax = plt.subplots(figsize=(1.0 * max(len(matrix.columns), 1) + 3, 0.6 * max(len(matrix), 1) + 2))
+        fig, ax = plt.subplots(figsize=(1.1 * max(len(matrix.columns), 1) + 3, 0.7 * max(len(matrix), 1) + 2))
     else:
         fig = ax.figure
     names = {a: _label(a, registry) for a in matrix.index.union(matrix.columns)}
+    counts = n.reindex(index=matrix.index, columns=matrix.columns) if n is not None else None
+
+    def cell(r: str, c: str) -> str:
+        v = matrix.loc[r, c]
+        if pd.isna(v):
+            return ""
+        if counts is None or pd.isna(counts.loc[r, c]):
+            return f"{v:+.2f}"
+        k = int(counts.loc[r, c])
+        return f"{v:+.2f}\nn={k}" + (" (1)" if k == 1 else "")
+
+    if matrix.empty:
+        ax.text(0.5, 0.5, "no stance between registry actors", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        ax.set_title(title or "Stance between actors", loc="left")
+        return fig
+    labels = [[cell(r, c) for c in matrix.columns] for r in matrix.index]
     shown = matrix.rename(index=names, columns=names)
-    sns.heatmap(shown.astype(float), vmin=-1, vmax=1, center=0, cmap="RdYlGn", annot=True, fmt="+.2f",
+    sns.heatmap(shown.astype(float), vmin=-1, vmax=1, center=0, cmap="RdYlGn", annot=labels, fmt="",
                 linewidths=0.5, ax=ax, cbar_kws={"label": "net stance: (favor - against) / n"})
     ax.set_xlabel("toward")
     ax.set_ylabel("who")
-    ax.set_title(title or "Stance between actors (net, all evidence)", loc="left")
+    single = " (1) = a single piece of evidence" if counts is not None else ""
+    ax.set_title(title or f"Stance between actors (net, all evidence){single}", loc="left")
     fig.tight_layout()
     return fig
 
 
 def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None = None, title: str | None = None,
-                       ax=None):
+                       labels: dict | None = None, top: int | None = 8, ax=None):
     """Frame profile: for each frame of a scheme, the share of each article's
     sentences in which it occurs (one bar per article), frames ordered by their
-    share over all articles; frames found nowhere are left out."""
+    share over all articles; frames found nowhere are left out.
+
+    ``labels`` maps frame ids to readable names (default: the id in words,
+    "security and defense"); ``top`` keeps the frames with the largest mean
+    share (None: all). Articles get their own palette, never the actors' colours.
+    """
     data = frames[(frames.level == "article") & (frames.scheme == scheme)].copy()
     if data.empty:
         raise ValueError(f"no article-level rows for scheme {scheme!r}; schemes present: "
                          f"{sorted(set(frames.scheme))}")
     data["article"] = data.article_id.map(lambda a: (titles or {}).get(a, a))
-    order = data.groupby("frame").score.mean().sort_values(ascending=False).index.tolist()
+    order = data.groupby("frame").score.mean().sort_values(ascending=False, kind="stable").index.tolist()
+    left_out = len(order) - top if top is not None and len(order) > top else 0
+    order = order[:top] if left_out else order
+    data = data[data.frame.isin(order)]
+    names = {f: (labels or {}).get(f) or f.replace("_", " ") for f in order}
+    data["frame"] = data.frame.map(names)
+    n_articles = max(1, data.article.nunique())
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) * max(1, data.article.nunique()) ** 0.5 + 1.8))
+        fig, ax = plt.subplots(figsize=(9, 0.14 * len(order) * n_articles + 0.25 * len(order) + 1.4))
     else:
         fig = ax.figure
-    sns.barplot(data=data, y="frame", x="score", hue="article", order=order, ax=ax, orient="h",
-                palette="colorblind")
+    sns.barplot(data=data, y="frame", x="score", hue="article", order=[names[f] for f in order], ax=ax, orient="h",
+                palette=sns.color_palette("mako", n_articles + 1)[:n_articles])
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("share of the article's sentences with the frame's indicators")
     ax.set_ylabel("")
-    if data.article.nunique() == 1:
-        ax.get_legend().remove()
-    else:
-        ax.legend(title="article", fontsize="small", frameon=False, loc="lower right")
-    ax.set_title(title or f"Frame profile ({scheme})", loc="left")
+    more = f"; {left_out} less frequent frame(s) not shown" if left_out else ""
+    ax.set_title(title or f"Frame profile ({scheme.replace('_', ' ')}{more})", loc="left")
     fig.tight_layout()
+    if n_articles == 1:
+        ax.get_legend().remove()
+    else:  # below the axes, so it never covers a bar
+        axes_inches = ax.get_position().height * fig.get_figheight()
+        ax.legend(title="article", fontsize="small", frameon=False, loc="upper left", ncol=1 if n_articles > 2 else 2,
+                  bbox_to_anchor=(0.0, -0.55 / max(axes_inches, 0.1)))
     return fig
 
 

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from .errors import AnalysisError
@@ -41,7 +42,9 @@ def run_notebooks(folder: str | Path, figures_dir: str | Path, *, output_dir: st
     folder
         The notebooks folder (each notebook runs with it as working directory).
     figures_dir
-        Passed to every notebook as its ``figures_dir`` parameter (made absolute).
+        Passed to every notebook as its ``figures_dir`` parameter (as a path
+        relative to the notebook's folder; parameters a notebook does not
+        declare are not passed).
         The coding notebook's ``codes_dir`` goes under ``output_dir``, so a
         run writes nothing into the repository's folders.
     output_dir
@@ -67,14 +70,33 @@ def run_notebooks(folder: str | Path, figures_dir: str | Path, *, output_dir: st
         target = out / notebook.name
         if progress:
             print(f"running {notebook.name}", flush=True)
+        # only the parameters the notebook declares, as paths relative to the notebook's folder, so the
+        # executed copy carries no path of this machine and papermill has no unknown parameter to warn about
+        declared = set(papermill.inspect_notebook(str(notebook)))
+        given = {"figures_dir": figures, "codes_dir": out / "coding", **(parameters or {})}
+        chosen = {k: os.path.relpath(v, notebook.parent.resolve()) if isinstance(v, Path) else v
+                  for k, v in given.items() if k in declared}
         papermill.execute_notebook(
             str(notebook), str(target), cwd=str(notebook.parent), kernel_name="python3",
-            parameters={"figures_dir": str(figures), "codes_dir": str(out / "coding"), **(parameters or {})},
+            parameters=chosen,
             progress_bar=False,
             execution_timeout=timeout,
         )
+        _drop_machine_paths(target, notebook)
         done.append(target)
     return done
+
+
+def _drop_machine_paths(executed: Path, source: Path) -> None:
+    """Papermill records the absolute input and output paths in the executed
+    notebook's metadata; keep the file names only."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    record = nb.metadata.get("papermill", {})
+    if record.get("input_path") or record.get("output_path"):
+        record["input_path"], record["output_path"] = source.name, executed.name
+        nbformat.write(nb, executed)
 
 
 def figure_digests(folder: str | Path) -> dict[str, str]:

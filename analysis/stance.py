@@ -846,11 +846,13 @@ def write_graphml(graph: nx.DiGraph, path: str | Path) -> Path:
     return path
 
 
-def stance_matrix(summary: pd.DataFrame, *, article_id: str = "(corpus)") -> pd.DataFrame:
-    """Source x target matrix of net stance (rows: who; columns: toward whom)."""
+def stance_matrix(summary: pd.DataFrame, *, article_id: str = "(corpus)", values: str = "net") -> pd.DataFrame:
+    """Source x target matrix of one ``stance_summary`` column (rows: who;
+    columns: toward whom): ``net`` stance by default, ``n`` for the pieces of
+    evidence behind each cell."""
     rows = summary[summary.article_id == article_id]
     nodes = sorted(set(rows.source) | set(rows.target))
-    matrix = rows.pivot_table(index="source", columns="target", values="net", aggfunc="first")
+    matrix = rows.pivot_table(index="source", columns="target", values=values, aggfunc="first")
     return matrix.reindex(index=nodes, columns=nodes)
 
 

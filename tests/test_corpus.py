@@ -168,7 +168,7 @@ def test_latin1_bytes_give_line_and_offset(tmp_path):
     [
         pytest.param(
             "Just the text.\n",
-            "line 1: the file must start with a front-matter block:\n---\nid:",
+            "line 1: the file must start with a front-matter block (a line '---', then 'id: my-article'",
             id="missing-front-matter",
         ),
         pytest.param(
@@ -628,3 +628,8 @@ def test_csv_well_quoted_fields_are_not_flagged(tmp_path):
     items = list(scan_corpus(path))
     assert [(i.id, i.text) for i in items] == [("q1", 'a "quoted" word\nline two'), ("q2", '5" screen'),
                                                ("q3", "x, y")]
+
+
+def test_a_plain_text_file_is_refused_in_one_line_that_points_to_import(tmp_path):
+    message = refusal(write(tmp_path, "plain.txt", "A plain article with no front matter.\n"))
+    assert "\n" not in message and "python -m analysis import FILE --out FOLDER" in message

@@ -61,7 +61,12 @@ def test_check_aliases_feedback(capsys):
     assert check_aliases({"x": ["Ann Kerr", "Kerr"], "y": ["Palace"]}, _mentions(), "a") is True
     assert check_aliases({"x": ["Ann Kerr", "Annie"]}, _mentions(), "a") is False
     out = capsys.readouterr().out
-    assert "the tool also matched: kerr" in out and "you found, the tool did not: annie" in out
+    assert "the tool also matched 'kerr'" in out and "'annie': the tool did not match it" in out
+    # a phrase around a matched name, and an alternative the exercise accepts, are answered with reasons
+    assert check_aliases({"x": ["Ann Kerr", "Kerr", "the Kerr camp"], "y": ["Palace", "the court"]}, _mentions(), "a",
+                         accepted={"y": {"the court": "the court stands for the palace here"}}) is True
+    out = capsys.readouterr().out
+    assert "matches only 'kerr' inside it" in out and "defensible answer: the court stands for" in out
     assert check_aliases({"x": []}, _mentions(), "a") is False
     assert "Not answered yet" in capsys.readouterr().out
 
@@ -71,6 +76,14 @@ def test_check_voices_and_framing(capsys):
                            "text": ["one two three four", "five"]})
     assert check_voices({"speaks_most": "x", "only_spoken_about": []}, quotes, _mentions(), "a") is True
     assert check_voices({"speaks_most": "y", "only_spoken_about": []}, quotes, _mentions(), "a") is False
+    out = capsys.readouterr().out
+    assert "x 4 words in 1 quote(s), y 1 words in 1 quote(s)" in out  # the tool's answer with its evidence
+    # y speaks a single word: a student who calls y "only spoken about" is told which words, or accepted
+    assert check_voices({"speaks_most": "x", "only_spoken_about": ["y"]}, quotes, _mentions(), "a") is False
+    assert "The tool counts these as y's words: [direct] five" in capsys.readouterr().out
+    assert check_voices({"speaks_most": "x", "only_spoken_about": ["y"]}, quotes, _mentions(), "a",
+                        accepted={"only_spoken_about": {"y": "one word is hardly a voice"}}) is True
+    assert "y: defensible: one word is hardly a voice" in capsys.readouterr().out
     frames = pd.DataFrame({"article_id": ["a", "b"], "level": ["article"] * 2, "scheme": ["generic_news"] * 2,
                            "rank": [1, 1], "frame": ["conflict", "morality"]})
     roles = pd.DataFrame({"article_id": ["a", "b"], "actor": ["lukashenko"] * 2,
@@ -80,3 +93,6 @@ def test_check_voices_and_framing(capsys):
     assert check_framing(right, frames, roles, "a", "b") is True
     assert check_framing({**right, "role_b": "none"}, frames, roles, "a", "b") is False
     assert "the tool says 'protagonist'" in capsys.readouterr().out
+    assert check_framing({**right, "role_b": "none"}, frames, roles, "a", "b",
+                         accepted={"role_b": {"none": "the text never makes him act"}}) is True
+    assert "your 'none' is defensible: the text never makes him act" in capsys.readouterr().out

@@ -60,7 +60,7 @@ def test_shipped_schemes_load_with_all_their_frames(name, ids):
     for frame in scheme.frames:
         assert frame.label and frame.definition
         if frame.id != "other":
-            assert 20 <= len(frame.indicators) <= 80, frame.id
+            assert 20 <= len(frame.indicators) <= 100, frame.id
 
 
 def test_other_is_what_remains_and_never_scores():
@@ -189,7 +189,8 @@ def test_rows_have_the_documented_columns_and_values():
     assert tuple(rows.columns) == FRAME_COLUMNS
     row = rows[rows.frame == "security_and_defense"].iloc[0]
     assert (row.article_id, row.scheme, row.level, row.sentence_id) == ("demo", "mfc_policy", "sentence", 1)
-    assert (row.score, row.indicators) == (3.0, "troops; attacked; war")
+    assert row.indicators == "troops; attacked; war"
+    assert row.score == 2.5  # "war" is an ambiguous word of the frame: it counts half
     assert row.evidence == "Then troops attacked the village and the war began."
     assert row.confidence == 0.875
 
@@ -254,7 +255,8 @@ def test_weight_multiplies_the_score_and_frames_do_not_share_overlaps():
         a: {label: A, definition: D., indicators: [war], weight: 2.5}
         b: {label: B, definition: D., indicators: [war, civil war]}
     """)
-    assert scored("The civil war ended.", scheme) == [(0, "a", 2.5, "war"), (0, "b", 1.0, "civil war")]
+    # within a sentence, frames come in the order of their first match
+    assert scored("The civil war ended.", scheme) == [(0, "b", 1.0, "civil war"), (0, "a", 2.5, "war")]
 
 
 def test_confidence_grows_with_distinct_indicator_words():
@@ -365,3 +367,34 @@ def test_the_seed_article_is_framed_by_conflict_and_security(seed_profile, schem
     assert top.frame.iloc[0] == leading
     # a clear lead, not a tie broken by chance
     assert top.score.iloc[0] >= 2 * top.score.iloc[1]
+
+
+def test_indicator_words_inside_a_name_do_not_frame_the_sentence():
+    scheme = scheme_of("""
+        security: {label: S, definition: D., indicators: [rifle, defense]}
+    """)
+    rows = scored("The National Rifle Association met in Dallas on Monday. He bought a rifle.", scheme)
+    assert rows == [(1, "security", 1.0, "rifle")]
+
+
+def test_an_ambiguous_word_counts_half_and_a_clear_indicator_outranks_it():
+    scheme = scheme_of("""
+        safety: {label: S, definition: D., indicators: [lockdown], ambiguous: [school]}
+        economy: {label: E, definition: D., indicators: [budget]}
+    """)
+    text = "The school budget grew."
+    assert sorted(scored(text, scheme)) == [(0, "economy", 1.0, "budget"), (0, "safety", 0.5, "school")]
+    profile = frame_profile(score_frames(parse(text, cache_dir=False), scheme, "t"), {"t": 1})
+    assert list(profile.sort_values("rank").frame) == ["economy", "safety"]
+    assert list(profile.sort_values("rank").score) == [1.0, 0.5]
+
+
+def test_ties_on_share_are_broken_by_evidence_not_by_the_frame_name():
+    scheme = scheme_of("""
+        aaa: {label: A, definition: D., indicators: [tax]}
+        zzz: {label: Z, definition: D., indicators: [court, judge]}
+    """)
+    text = "The judge and the court ruled on the tax."
+    profile = frame_profile(score_frames(parse(text, cache_dir=False), scheme, "t"), {"t": 1})
+    assert list(profile.score) == [1.0, 1.0]
+    assert list(profile.sort_values("rank").frame) == ["zzz", "aaa"]

@@ -551,3 +551,22 @@ def test_the_whole_corpus_folder_loads():
     assert "belarus-exiles-cnn" in ids
     assert set(CONSTRUCTED) <= set(ids)
     assert len(ids) == len(set(ids))
+
+
+def test_the_same_article_from_a_page_and_a_text_file_is_flagged_as_a_repeat(tmp_path, trafilatura):
+    (tmp_path / "exiles.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "exiles.txt").write_text("Exiles train in Poland\n" + "\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Port strike ends\nThe dockers went back to work on Monday after a "
+                                        "week-long strike over pay and hours.\n", encoding="utf-8")
+    page, text, other = import_files([tmp_path / "exiles.html", tmp_path / "exiles.txt", tmp_path / "other.txt"],
+                                     tmp_path / "out")
+    assert page.ok and text.ok and other.ok  # all written: the researcher decides
+    assert page.note == "" and other.note == ""
+    assert text.note.startswith(f"same text as article {page.article_id!r}")
+    # a later import into the same folder still sees the files already there
+    (tmp_path / "retitled.txt").write_text("Volunteers drill near Warsaw\n" + "\n".join(PARAGRAPHS) + "\n",
+                                           encoding="utf-8")
+    (later,) = import_files([tmp_path / "retitled.txt"], tmp_path / "out")
+    assert later.ok and later.note.startswith("same text as article")
+    (elsewhere,) = import_files([tmp_path / "retitled.txt"], tmp_path / "elsewhere")
+    assert elsewhere.ok and elsewhere.note == ""

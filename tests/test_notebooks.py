@@ -23,9 +23,11 @@ def _execute(path: Path, tmp_path_factory):
     """Run a notebook once per session: (executed notebook, figures folder)."""
     if path not in _RUNS:
         tmp = tmp_path_factory.mktemp(path.stem)
+        declared = papermill.inspect_notebook(str(path))
+        given = {"figures_dir": str(tmp / "figures"), "codes_dir": str(tmp / "coding")}
         out = papermill.execute_notebook(
             str(path), str(tmp / path.name), cwd=str(path.parent), kernel_name="python3",
-            parameters={"figures_dir": str(tmp / "figures"), "codes_dir": str(tmp / "coding")}, progress_bar=False,
+            parameters={k: v for k, v in given.items() if k in declared}, progress_bar=False,
         )
         _RUNS[path] = (out, tmp / "figures")
     return _RUNS[path]
@@ -66,3 +68,11 @@ def test_figures_are_byte_identical_on_a_second_run(tmp_path, tmp_path_factory):
     run_notebooks(NOTEBOOKS[0].parent, tmp_path / "figures", output_dir=tmp_path / "executed", progress=False)
     second = figure_digests(tmp_path / "figures")
     assert first and second == first
+    # no absolute path of this machine in what a reader opens: parameters are relative to the notebook folder
+    executed = sorted((tmp_path / "executed").glob("*.ipynb"))
+    assert len(executed) == len(NOTEBOOKS)
+    for notebook in executed:
+        text = notebook.read_text(encoding="utf-8")
+        for absolute in (str(tmp_path), str(NOTEBOOKS[0].parent.resolve())):
+            assert f'\\"{absolute}' not in text and f'"{absolute}' not in text, notebook.name
+        assert '\\"../' in text, notebook.name  # figures_dir is there, as a relative path

@@ -52,6 +52,28 @@ def test_run_writes_every_table_with_its_columns(small_corpus, tmp_path):
                                                               "speakers_a0.png"]  # a1 quotes nobody
 
 
+def test_run_figures_place_each_mention_where_it_is_and_mark_constructed_texts(small_corpus, tmp_path, monkeypatch):
+    import analysis.cli as cli
+
+    shown = {}
+
+    def keep(fig, path, **kw):
+        shown[path.name] = fig
+        return path
+
+    monkeypatch.setattr(cli, "save_figure", keep)
+    monkeypatch.setattr(cli.plt, "close", lambda fig: None)
+    main(["run", str(small_corpus), "--out", str(tmp_path / "results"), "--figures", str(tmp_path / "f"), "--quiet",
+          "--no-cache"])
+    ax = shown["dispersion_a0.png"].axes[0]
+    offsets = sorted(x for c in ax.collections for x, _ in c.get_offsets())
+    # "Ana Ortiz" opens the text, "Dockworkers Union" is word 5, "She" word 9: marks span the article
+    assert offsets[0] < 2 and offsets[-1] >= 8 and len(set(offsets)) >= 3
+    for name, fig in shown.items():
+        title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title()
+        assert "(constructed text)" in title, name  # both articles are constructed: true
+
+
 def test_a_batch_never_drops_an_article(small_corpus, tmp_path):
     out = tmp_path / "results"
     assert main(["run", str(small_corpus), "--out", str(out), "--quiet", "--no-cache"]) == 1
