@@ -486,12 +486,14 @@ class FrameModel:
         return [self.classes[k] for k in self.predict_proba(texts).argmax(axis=1)]
 
     def weighed_words(self, text: str, class_index: int, top: int = _EXPLAIN_WORDS) -> list[str]:
-        """The words of ``text`` that pushed it most toward the class, strongest first.
+        """The content words of ``text`` that pushed it most toward the class, strongest first.
 
         Each term's contribution is its TF-IDF value times the class weight
         minus the mean weight over classes (the softmax is unchanged by that
         shift); a word collects its own terms, its share of the bigrams it is
-        in and of the character n-grams inside it.
+        in and of the character n-grams inside it. Function words (spaCy's
+        English stop words such as "to" and "he") count in the model
+        but are not listed: a reader learns nothing from them.
         """
         cols, vals = self.vectorize([text]).row(0)
         centred = self.coef[class_index, cols] - self.coef[:, cols].mean(axis=0)
@@ -508,8 +510,10 @@ class FrameModel:
                 owners = [i for i, w in enumerate(lower) if fragment and fragment in f" {w} "]
             for i in owners:
                 weight[lower[i]] += contribution / len(owners)
+        from spacy.lang.en.stop_words import STOP_WORDS
+
         shown = {w.lower(): w for w in reversed(words)}
-        return [shown[w] for w, v in weight.most_common() if v > 0][:top]
+        return [shown[w] for w, v in weight.most_common() if v > 0 and w not in STOP_WORDS][:top]
 
     @functools.cached_property
     def _example_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

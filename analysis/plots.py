@@ -427,8 +427,10 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
                                        connectionstyle="arc3,rad=0.12", node_size=1500, ax=ax)
     handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
     handles.append(plt.Line2D([], [], color="#555555", linewidth=2, linestyle="--", label="single evidence"))
-    ax.legend(handles=handles, title="stance (width: pieces of evidence)", loc="upper center",
-              bbox_to_anchor=(0.5, 0.0), ncol=4, frameon=False, fontsize="small")
+    handles += [plt.Line2D([], [], marker="o", linestyle="none", markersize=10, color=c, label=label)
+                for c, label in (("#33415c", "registry actor"), ("#cccccc", "not in the registry"))]
+    ax.legend(handles=handles, title="stance (width: pieces of evidence); nodes", loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize="small")
     ax.margins(0.18)
     ax.set_axis_off()
     ax.set_title(title or "Who is for or against whom", loc="left")
@@ -454,7 +456,7 @@ def plot_stance_networks(summary: pd.DataFrame, registry: ActorRegistry | None, 
     legends = [ax.get_legend() for ax in axes.flat if ax.get_legend() is not None]
     if legends:  # one legend for the figure, below the panels
         fig.legend(handles=legends[0].legend_handles, title=legends[0].get_title().get_text(), loc="lower center",
-                   ncol=4, frameon=False, fontsize="small")
+                   ncol=6, frameon=False, fontsize="small")
         for legend in legends:
             legend.remove()
     fig.suptitle("Who is for or against whom, article by article (every actor in the same place in each panel)",
@@ -506,7 +508,7 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
         :func:`analysis.stance.stance_matrix` (net stance).
     n
         The same matrix of evidence counts (``stance_matrix(..., values="n")``):
-        each cell then shows its n, and single-evidence cells are marked "(1)".
+        each cell then shows its n (n=1: a single piece of evidence).
     include_other
         Keep entities outside the registry (``other:...``) as rows and columns;
         by default only the registry's actors are shown, in registry order.
@@ -530,8 +532,7 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
             return ""
         if counts is None or pd.isna(counts.loc[r, c]):
             return f"{v:+.2f}"
-        k = int(counts.loc[r, c])
-        return f"{v:+.2f}\nn={k}" + (" (1)" if k == 1 else "")
+        return f"{v:+.2f}\nn={int(counts.loc[r, c])}"
 
     if matrix.empty:
         ax.text(0.5, 0.5, "no stance between registry actors", ha="center", va="center", transform=ax.transAxes)
@@ -542,10 +543,10 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
     shown = matrix.rename(index=names, columns=names)
     sns.heatmap(shown.astype(float), vmin=-1, vmax=1, center=0, cmap="RdYlGn", annot=labels, fmt="",
                 linewidths=0.5, ax=ax, cbar_kws={"label": "net stance: (favor - against) / n"})
-    ax.set_xlabel("toward")
+    ax.set_xlabel("toward (empty cell: no stance found)")
     ax.set_ylabel("who")
-    single = " (1) = a single piece of evidence" if counts is not None else ""
-    ax.set_title(title or f"Stance between actors (net, all evidence){single}", loc="left")
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.set_title(title or "Stance between actors (net, all evidence)", loc="left")
     fig.tight_layout()
     return fig
 

@@ -145,7 +145,7 @@ def test_weighed_words_and_nearest_example_explain_a_prediction():
     k = model.classes.index("2")
     words = model.weighed_words(text, k)
     assert words and words[0].lower() in {"judge", "dismissed", "lawsuit"}
-    assert "The" not in words[:2]
+    assert not {"The", "the"} & set(words)  # function words weigh in the model but are not shown
     index, similarity = model.nearest_example(text, k)
     assert model.example_classes[index] == k and 0 < similarity <= 1
 
