@@ -695,6 +695,10 @@ def cross_validate(units: CodedUnits, *, folds: int = 5, seed: int = 13, n_boot:
     """
     if folds < 2:
         raise CodedUnitsError(f"--folds must be at least 2, not {folds}")
+    single = sorted(code for code, n in Counter(units.codes).items() if n < 2)
+    if single:
+        raise CodedUnitsError(f"code(s) {', '.join(map(repr, single))} have a single unit: cross-validation needs "
+                              "at least 2 units of every code; code more units, or leave such codes out with --skip")
     assigned = _stratified_folds(units.codes, folds, seed)
     predicted = np.empty(len(units.codes), dtype=object)
     texts = np.array(units.texts, dtype=object)

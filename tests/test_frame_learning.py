@@ -103,6 +103,14 @@ def test_a_label_column_with_one_code_cannot_be_learned(tmp_path):
     assert not (tmp_path / "s.yaml").exists()
 
 
+def test_a_code_with_a_single_unit_is_named_before_anything_is_written(tmp_path):
+    rows = [{"text": "tax cut", "code": "1"}, {"text": "budget tax", "code": "1"}, {"text": "court judge", "code": "2"},
+            {"text": "rain on the hills", "code": "3"}]
+    with pytest.raises(fl.CodedUnitsError, match="code\\(s\\) '2', '3' have a single unit"):
+        fl.learn_frame_scheme(write_csv(tmp_path / "c.csv", rows), tmp_path / "s.yaml", text="text", label="code")
+    assert not (tmp_path / "s.yaml").exists()
+
+
 # ------------------------------------------------------------------ model
 
 
