@@ -359,6 +359,18 @@ def _report_failures(summary: dict, out: Path) -> None:
         print(f"  ... and {total - listed} more input(s) with errors", file=sys.stderr)
 
 
+def _check_pipeline(pipeline: str | None) -> None:
+    """A pipeline that is not installed is a bad setting (one line, exit 2), found
+    before the batch starts rather than once per article."""
+    import spacy.util
+
+    from .nlp import load_pipeline, pipeline_name
+
+    name = pipeline_name(pipeline)
+    if not (spacy.util.is_package(name) or Path(name).is_dir()):
+        load_pipeline(pipeline)  # raises PipelineError with the full explanation
+
+
 def _run(args) -> int:
     if not Path(args.corpus).exists():
         raise CorpusError("no such file or folder: give a corpus folder, an article file, a .jsonl or a .csv file",
@@ -366,6 +378,7 @@ def _run(args) -> int:
     registry = load_actors(_default_actors(args.corpus, args.actors))
     if args.lexicon and args.backend != "lexicon":
         raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
+    _check_pipeline(args.pipeline)
     summary = run_corpus(
         args.corpus, args.out, registry, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
         pipeline=args.pipeline, cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,

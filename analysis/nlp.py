@@ -287,6 +287,36 @@ def sentence_ids(doc: Doc) -> list[int]:
     return list(cached)
 
 
+def sentence_finder(doc: Doc):
+    """A function ``span -> (text, start_char)`` of the sentence a span lies in,
+    as ``span.sent`` gives it (from the sentence of its first token to the end
+    of the sentence of its last), without walking the tokens at every call:
+    ``span.sent`` costs the length of the sentence, which made articles with
+    very long sentences quadratic. Sentence texts are kept once each.
+
+    >>> doc = parse("Ann met Bo. Bo left.", cache_dir=False)
+    >>> find = sentence_finder(doc)
+    >>> find(doc[4:5]), doc[4:5].sent.text
+    (('Bo left.', 12), 'Bo left.')
+    """
+    import bisect
+
+    sents = list(doc.sents)
+    starts = [s.start for s in sents]
+    texts: dict[int, str] = {}
+
+    def find(span) -> tuple[str, int]:
+        first = bisect.bisect_right(starts, span.start) - 1
+        last = bisect.bisect_right(starts, max(span.end - 1, span.start)) - 1
+        if first != last:
+            return doc[sents[first].start:sents[last].end].text, sents[first].start_char
+        if first not in texts:
+            texts[first] = sents[first].text
+        return texts[first], sents[first].start_char
+
+    return find
+
+
 def sentence_token_bounds(sent_of: list[int]) -> list[tuple[int, int]]:
     """For each sentence id of :func:`sentence_ids`, its (first token, token after the last).
 

@@ -59,7 +59,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .errors import AnalysisError
-from .nlp import doc_text, sentence_ids
+from .nlp import doc_text, sentence_finder, sentence_ids
 from .types import OTHER_ACTOR, ActorRole, Descriptor, Mention, MentionSentiment
 
 __all__ = ["RoleScheme", "load_roles", "find_descriptors", "assign_roles", "MAIN_ROLES"]
@@ -209,6 +209,7 @@ def find_descriptors(doc: Doc, mentions: Iterable[Mention], article_id: str = ""
     sent_of = sentence_ids(doc)
     mentions = [m for m in mentions if m.actor != OTHER_ACTOR]
     taken = {i for m in mentions for i in range(*_token_range(doc, m))}
+    find_sentence = sentence_finder(doc)
     found: dict[tuple, Descriptor] = {}
     for m in mentions:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -231,7 +232,7 @@ def find_descriptors(doc: Doc, mentions: Iterable[Mention], article_id: str = ""
             words = doc.char_span(*title, alignment_mode="expand")
             is_noun = words is not None and any(t.pos_ in ("NOUN", "PROPN") for t in words)
             bounds.append((title, "title" if is_noun else "epithet", 0.9))
-        sentence = span.sent.text.strip()
+        sentence = find_sentence(span)[0].strip() if bounds else ""
         for where, kind, confidence in bounds:
             if where is None:
                 continue

@@ -50,7 +50,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .calibration import PortrayalRule, load_portrayal_rule
 from .errors import AnalysisError
-from .nlp import sentence_ids
+from .nlp import sentence_finder, sentence_ids
 from .spans import IntervalIndex
 from .types import OTHER_ACTOR, SENTIMENT_LABELS, Mention, MentionSentiment, Quote
 
@@ -353,21 +353,55 @@ def _predict(model, pairs: list[tuple[str, tuple[int, int]]]) -> np.ndarray:
     return np.array([_PREDICTIONS[p] for p in pairs]) if pairs else np.zeros((0, 3))
 
 
+#: Sentences longer than this (characters) reach the model as a window around
+#: the target: the model reads at most 128 tokens anyway, and a sentence of a
+#: whole unpunctuated page made every one of its mentions cost the page.
+_LONG_SENTENCE = 2000
+#: Characters kept on each side of the target in such a window (cut at a space).
+_WINDOW = 1000
+
+
+def _model_inputs(targets: list[Span]) -> list[tuple[str, tuple[int, int], int]]:
+    """For each target: the text the model reads (its sentence, or a window of a
+    very long one), the target's span in it, and where that text starts in the
+    sentence. A mention can straddle a sentence break when the splitter cuts a
+    name ("President | Trump"): its part inside the sentence is the target."""
+    if not targets:
+        return []
+    find = sentence_finder(targets[0].doc)
+    out = []
+    for t in targets:
+        text, base = find(t)
+        start, end = t.start_char - base, min(t.end_char - base, len(text))
+        offset = 0
+        if len(text) > _LONG_SENTENCE:
+            a, b = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
+            if a > 0:
+                space = text.find(" ", a, start)
+                a = space + 1 if space != -1 else a
+            if b < len(text):
+                space = text.rfind(" ", end, b)
+                b = space if space != -1 else b
+            text, start, end, offset = text[a:b], start - a, end - a, a
+        out.append((text, (start, end), offset))
+    return out
+
+
 def _model_judgments(targets: list[Span], *, explain: bool, lexicon: Lexicon | None = None) -> list[tuple]:
     model = _model_or_error()
     lexicon = lexicon or load_lexicon()
-    # A mention can straddle a sentence break when the splitter cuts a name
-    # ("President | Trump"): its part inside its first sentence is the target.
-    pairs = [(t.sent.text, (t.start_char - t.sent.start_char, min(t.end_char, t.sent.end_char) - t.sent.start_char))
-             for t in targets]
+    inputs = _model_inputs(targets)
+    pairs = [(sentence, span) for sentence, span, _ in inputs]
     probs = _predict(model, pairs)
     out = []
-    for target, (sentence, span), p in zip(targets, pairs, probs, strict=True):
+    for target, (sentence, span, offset), p in zip(targets, inputs, probs, strict=True):
         k = int(np.argmax(p))
         label = SENTIMENT_LABELS[k]
         words = ""
         if explain and label != "neutral":
-            moved = model.explain(sentence, span, top_k=3, candidates=_occlusion_candidates(target))
+            candidates = [(a - offset, b - offset) for a, b in _occlusion_candidates(target)
+                          if a >= offset and b - offset <= len(sentence)]
+            moved = model.explain(sentence, span, top_k=3, candidates=candidates)
             pro = ", ".join(f"{w!r} ({d:+.2f})" for w, d in moved if d > 0)
             con = ", ".join(f"{w!r} ({d:+.2f})" for w, d in moved if d <= 0)
             words = (f"words for {label} (occlusion): {pro or 'none'}" + (f"; against: {con}" if con else "") + "; ")

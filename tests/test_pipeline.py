@@ -232,7 +232,9 @@ def test_exit_status_missing_pipeline_is_2(small_corpus, tmp_path, capsys):
     code = main(["run", str(small_corpus), "--out", str(tmp_path / "r"), "--quiet", "--no-cache",
                  "--backend", "lexicon", "--pipeline", "no_such_pipeline_xx"])
     assert code == 2
-    assert "not installed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not installed" in err and len(err.strip().splitlines()) == 1  # one line, before the batch starts
+    assert not (tmp_path / "r" / "articles.csv").exists()
 
 
 def test_analyze_keeps_articles_with_a_failed_stage_for_notebooks(monkeypatch):

@@ -290,3 +290,19 @@ def test_fitting_command_writes_a_rule_that_loads(tmp_path):
     written = json.loads(out.read_text("utf-8"))
     assert "--gold" in written["fitted"]["command"] and "cross_validated" in written["fitted"]
     assert rule.decide(n=8, negative=7, positive=0)[0] == "negative"
+
+
+def test_a_very_long_sentence_reaches_the_model_as_a_window_around_each_target():
+    # A page without full stops is one sentence; each mention must not cost the whole page (issue 13).
+    text = "Ana Ortiz met the Dockworkers Union and " * 400 + "Ana Ortiz left"
+    doc = parse(text, cache_dir=False)
+    assert len(list(doc.sents)) == 1 and len(text) > sentiment._LONG_SENTENCE
+    targets = [doc.char_span(0, 9), doc.char_span(len(text) - 14, len(text) - 5)]
+    for target, (window, (start, end), offset) in zip(targets, sentiment._model_inputs(targets), strict=True):
+        assert window[start:end] == target.text == "Ana Ortiz"
+        assert len(window) <= 2 * sentiment._WINDOW + len(target.text)
+        assert text[offset:offset + len(window)] == window
+        assert not window[:1].isspace() and (offset == 0 or text[offset - 1] == " ")  # cut at a space
+    short = parse("Ana Ortiz met the Dockworkers Union.", cache_dir=False)
+    ((window, span, offset),) = sentiment._model_inputs([short.char_span(0, 9)])
+    assert (window, span, offset) == ("Ana Ortiz met the Dockworkers Union.", (0, 9), 0)
