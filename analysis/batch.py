@@ -370,11 +370,18 @@ def _remove_leftovers(out: Path, parts: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _check_settings(lexicon_file: str | None, schemes: tuple[str, ...]) -> None:
-    """Read the lexicon and scheme files once, before any work: one clear error for a bad one."""
+def _check_settings(lexicon_file: str | None, schemes: tuple[str, ...], pipeline: str | None = None) -> None:
+    """Read the lexicon and scheme files once and look for the spaCy pipeline,
+    before any work: one clear error for a bad one, not one per article."""
+    import spacy.util
+
     from .framing import load_frame_scheme
+    from .nlp import load_pipeline, pipeline_name
     from .sentiment import load_lexicon
 
+    name = pipeline_name(pipeline)
+    if not (spacy.util.is_package(name) or Path(name).is_dir()):
+        load_pipeline(pipeline)  # raises PipelineError with the full explanation
     for scheme in schemes:
         load_frame_scheme(scheme)
     if lexicon_file:
@@ -440,16 +447,17 @@ def run_corpus(
     ------
     AnalysisError
         Before any work, for a bad setting (engine, jobs, a scheme or lexicon
-        file, an unreachable scheduler); :class:`~analysis.errors.OutputError`
-        when ``out_dir`` cannot be written (a file, read-only, full) or another
-        run holds it. The earlier tables in ``out_dir`` are then left as they were.
+        file, a spaCy pipeline that is not installed, an unreachable
+        scheduler); :class:`~analysis.errors.OutputError` when ``out_dir``
+        cannot be written (a file, read-only, full) or another run holds it.
+        The earlier tables in ``out_dir`` are then left as they were.
     """
     if engine not in ENGINES:
         raise AnalysisError(f"unknown engine {engine!r}; valid: {', '.join(ENGINES)}", source="engine")
     if jobs < 1:
         raise AnalysisError(f"jobs={jobs}; give 1 or more", source="jobs")
     schemes = tuple(str(s) for s in schemes)
-    _check_settings(lexicon_file, schemes)
+    _check_settings(lexicon_file, schemes, pipeline)
     out = Path(out_dir)
     _prepare_output(out)
     with _locked(out):

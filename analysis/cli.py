@@ -359,18 +359,6 @@ def _report_failures(summary: dict, out: Path) -> None:
         print(f"  ... and {total - listed} more input(s) with errors", file=sys.stderr)
 
 
-def _check_pipeline(pipeline: str | None) -> None:
-    """A pipeline that is not installed is a bad setting (one line, exit 2), found
-    before the batch starts rather than once per article."""
-    import spacy.util
-
-    from .nlp import load_pipeline, pipeline_name
-
-    name = pipeline_name(pipeline)
-    if not (spacy.util.is_package(name) or Path(name).is_dir()):
-        load_pipeline(pipeline)  # raises PipelineError with the full explanation
-
-
 def _run(args) -> int:
     if not Path(args.corpus).exists():
         raise CorpusError("no such file or folder: give a corpus folder, an article file, a .jsonl or a .csv file",
@@ -378,7 +366,6 @@ def _run(args) -> int:
     registry = load_actors(_default_actors(args.corpus, args.actors))
     if args.lexicon and args.backend != "lexicon":
         raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
-    _check_pipeline(args.pipeline)
     summary = run_corpus(
         args.corpus, args.out, registry, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
         pipeline=args.pipeline, cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,
@@ -554,13 +541,8 @@ def _print_frame_scores(title: str, s: dict, as_json: bool) -> None:
     print(json.dumps(shown, default=str))
 
 
-def _code_map_path(value: str) -> Path:
-    shipped = Path(__file__).parent / "resources" / "evaluation" / f"{value}.yaml"
-    return shipped if not Path(value).exists() and "/" not in value and shipped.is_file() else Path(value)
-
-
 def _evaluate_frames(args) -> int:
-    from .frame_learning import evaluate_frame_scheme, read_code_map, read_coded_units
+    from .frame_learning import code_map_path, evaluate_frame_scheme, read_code_map, read_coded_units
     from .framing import load_frame_scheme
 
     path = _data_file(args, "../shared/data/gvfc/headlines_dev.csv")
@@ -568,7 +550,7 @@ def _evaluate_frames(args) -> int:
         raise AnalysisError("evaluate frames needs --scheme, --text and --label (and optionally --label2, --map, "
                             "--none, --skip)", source="arguments")
     scheme = load_frame_scheme(args.scheme)
-    code_map = read_code_map(_code_map_path(args.map), scheme) if args.map else None
+    code_map = read_code_map(args.map, scheme) if args.map else None
     units = read_coded_units(path, text=args.text, label=args.label, label2=args.label2, none=args.none,
                              skip=args.skip)
     scores = evaluate_frame_scheme(units, scheme, code_map=code_map, pipeline=args.pipeline,
@@ -577,7 +559,7 @@ def _evaluate_frames(args) -> int:
         print(f"warning: codes without a frame in the map (always wrong): {', '.join(scores['unmapped_codes'])}",
               file=sys.stderr)
     _print_frame_scores(f"Scheme {scheme.id!r} against {path} ({scores['n']} coded units, {units.skipped} left out"
-                        f"{'; map ' + str(_code_map_path(args.map)) if args.map else ''})", scores, args.json)
+                        f"{'; map ' + str(code_map_path(args.map)) if args.map else ''})", scores, args.json)
     return 0
 
 

@@ -74,6 +74,7 @@ __all__ = [
     "read_coded_units",
     "read_codebook",
     "read_code_map",
+    "code_map_path",
     "code_frame_id",
     "train_frame_model",
     "cross_validate",
@@ -235,18 +236,27 @@ def read_codebook(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
     return entries
 
 
+def code_map_path(name_or_path: str | os.PathLike[str]) -> Path:
+    """The file of a code map: a path, or the name of a shipped one
+    (``gvfc_mfc`` -> ``analysis/resources/evaluation/gvfc_mfc.yaml``)."""
+    value = os.fspath(name_or_path)
+    shipped = Path(__file__).parent / "resources" / "evaluation" / f"{value}.yaml"
+    return shipped if not Path(value).exists() and "/" not in value and shipped.is_file() else Path(value)
+
+
 def read_code_map(path: str | os.PathLike[str], scheme: FrameScheme | None = None) -> dict[str, tuple[str, ...]]:
     """A mapping of a coder's codes to a scheme's frame ids (a code may map to several frames).
 
-    The YAML file has a ``map`` of code -> frame id or list of frame ids, and
-    optionally ``scheme`` (the scheme it was written for) and ``labels``.
+    The YAML file (a path, or a shipped map's name: :func:`code_map_path`) has
+    a ``map`` of code -> frame id or list of frame ids, and optionally
+    ``scheme`` (the scheme it was written for) and ``labels``.
 
     Raises
     ------
     CodedUnitsError
         Malformed file, or a frame id the scheme does not have (listing the valid ones).
     """
-    source = os.fspath(path)
+    source = os.fspath(code_map_path(path))
     if not Path(source).is_file():
         raise CodedUnitsError("no such code map file; give a YAML file with 'map: {code: frame id or list}'",
                               source=source)

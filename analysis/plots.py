@@ -387,6 +387,10 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = "(corpus)", r
 _STANCE_COLOURS = {"favor": "#1a9641", "against": "#d7191c", "neutral": "#999999"}
 
 
+#: Node colours of the stance networks (the legend names them).
+_REGISTRY_NODE, _OTHER_NODE = "#33415c", "#cccccc"
+
+
 def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_nodes: list | None = None):
     """The stance network: arrows from source to target, green for favor, red
     for against, grey for neutral, width by the number of pieces of evidence,
@@ -409,8 +413,8 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
     pos = nx.circular_layout(ordered)
     known = [n for n in nodes if registry_node.get(n)]
     others = [n for n in nodes if n in graph.nodes and n not in known]
-    nx.draw_networkx_nodes(graph, pos, nodelist=known, node_color="#33415c", node_size=1500, ax=ax)
-    nx.draw_networkx_nodes(graph, pos, nodelist=others, node_color="#cccccc", node_size=600, ax=ax)
+    nx.draw_networkx_nodes(graph, pos, nodelist=known, node_color=_REGISTRY_NODE, node_size=1500, ax=ax)
+    nx.draw_networkx_nodes(graph, pos, nodelist=others, node_color=_OTHER_NODE, node_size=600, ax=ax)
     labels = {n: textwrap.fill(str(graph.nodes[n].get("label", n)), 22) for n in known + others}
     box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#999999", "alpha": 0.9}
     nx.draw_networkx_labels(graph, pos, labels={n: labels[n] for n in known}, font_size=9, font_weight="bold",
@@ -428,7 +432,7 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
     handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
     handles.append(plt.Line2D([], [], color="#555555", linewidth=2, linestyle="--", label="single evidence"))
     handles += [plt.Line2D([], [], marker="o", linestyle="none", markersize=10, color=c, label=label)
-                for c, label in (("#33415c", "registry actor"), ("#cccccc", "not in the registry"))]
+                for c, label in ((_REGISTRY_NODE, "registry actor"), (_OTHER_NODE, "not in the registry"))]
     ax.legend(handles=handles, title="stance (width: pieces of evidence); nodes", loc="upper center",
               bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize="small")
     ax.margins(0.18)

@@ -261,6 +261,7 @@ def test_the_shipped_gvfc_map_names_real_mfc_frames():
     mapping = fl.read_code_map(MAPPING, load_frame_scheme("mfc_policy"))
     assert sorted(mapping) == [str(k) for k in range(1, 10)]
     assert mapping["2"] == ("policy_prescription", "legality")
+    assert fl.read_code_map("gvfc_mfc") == mapping  # a shipped map by name, as `evaluate frames --map gvfc_mfc`
 
 
 # ----------------------------------------------------------------- command line
