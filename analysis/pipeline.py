@@ -177,7 +177,7 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
     found_quotes = guard.run("quotes", [], extract_quotes, doc, named, article.id)
     resolved = guard.run("coref", [], resolve_references, doc, named, registry, found_quotes, article.id)
     mentions = sorted(named + resolved, key=lambda m: (m.start, m.end, m.actor))
-    quotes = guard.run("quotes", found_quotes, attach_speakers, found_quotes, mentions)
+    quotes = guard.run("quotes", found_quotes, attach_speakers, found_quotes, mentions, doc)
     judged = guard.run("sentiment", [], score_sentiment, doc, mentions, quotes, backend=sentiment_backend,
                        article_id=article.id, explain=explain, lexicon=lexicon)
     edges = guard.run("stance", [], find_stance, doc, mentions, quotes, judged,

@@ -64,6 +64,9 @@ __all__ = [
     "speaker_shares",
     "QuoteSpan",
     "UNNAMED_SOURCE",
+    "AFFILIATION_ROLES",
+    "NOT_SPEAKING_FOR",
+    "AUTHORED_TEXTS",
 ]
 
 _OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
@@ -492,7 +495,7 @@ def extract_quotes(
     found = _direct_quotes(doc, sent_of, spans, marks, verbs, bounds) + _indirect_quotes(doc, sent_of, marks, verbs)
     found.sort(key=lambda q: (q.start, q.end))
     numbered = [replace(q, article_id=article_id, quote_id=i) for i, q in enumerate(found)]
-    return _attach(numbered, mentions)
+    return _attach(numbered, mentions, doc)
 
 
 #: Named-entity labels of places: a place in a speaker's phrase ("the Texas governor")
@@ -515,13 +518,155 @@ def _speaker_mention(q: Quote, index: IntervalIndex) -> tuple[Mention | None, st
         best = max(at_head, key=lambda m: (m.confidence, m.end - m.start))
         return best, "the mention at the head of the speaker phrase"
     modifiers = [m for m in hits if m.actor not in ("", OTHER_ACTOR) and m.ner_label not in _PLACE_LABELS]
-    if modifiers:
+    head = q.speaker_text.split()[-1].lower().strip(".,;:'’") if q.speaker_text.split() else ""
+    if modifiers and head not in NOT_SPEAKING_FOR:
         best = max(modifiers, key=lambda m: (m.confidence, m.end - m.start))
         return best, f"speaks for {best.text!r} (a modifier of the speaker phrase)"
     return None, ""
 
 
-def _attach(quotes: list[Quote], mentions: Iterable[Mention]) -> list[Quote]:
+#: Head nouns that say something about the actor who modifies them, not someone who
+#: speaks for it: "Sestak's opponent", "his successor", "Mr. Braley's apology".
+NOT_SPEAKING_FOR = frozenset({
+    "opponent", "opponents", "rival", "rivals", "challenger", "challengers", "successor", "predecessor", "critic",
+    "critics", "accuser", "accusers", "victim", "victims", "apology", "loss", "defeat", "win", "victory", "visit",
+    "record", "defense", "defence", "one", "resignation", "death", "arrest", "trial", "probe", "investigation",
+    "inquiry", "indictment", "case", "critique", "detractors", "enemies", "enemy"})
+
+#: Head nouns of a role held for someone ("NAACP president X", "X, a spokeswoman for
+#: the Obama campaign"): a person the registry does not know who holds such a role
+#: for a registry actor speaks for that actor.
+AFFILIATION_ROLES = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor", "lawyer", "attorney", "counsel",
+    "president", "chairman", "chairwoman", "chair", "director", "head", "leader", "member", "official",
+    "secretary", "manager", "strategist", "executive", "founder", "officer", "deputy", "staffer", "organizer",
+    "coordinator", "ambassador", "envoy", "representative", "chief", "treasurer", "operative", "pollster"})
+
+#: Head nouns of texts that speak for their author ("the ad says", "the letter reads").
+#: Their speaker is the author where the article names one: in the phrase ("Romney's
+#: ad"), or at an earlier mention of the same text ("the campaign released an ad",
+#: "a letter from 90 faculty members").
+AUTHORED_TEXTS = {
+    "statement": "statement", "letter": "letter", "ad": "ad", "advertisement": "ad", "commercial": "ad",
+    "spot": "ad", "resolution": "resolution", "release": "release", "tweet": "tweet", "post": "post",
+    "posting": "post", "email": "email", "memo": "memo", "lawsuit": "lawsuit", "suit": "lawsuit",
+    "petition": "petition", "video": "video", "op-ed": "op-ed", "editorial": "editorial", "message": "message",
+}
+_AUTHOR_VERB_DEPS = ("dobj", "nsubjpass")
+_AUTHOR_LOOKBACK = 400  # tokens before the quote searched for the text's first mention
+
+
+def _at(index: IntervalIndex, token: Token) -> Mention | None:
+    hits = [m for m in index.overlapping(token.idx, token.idx + len(token.text))
+            if m.ner_label not in _PLACE_LABELS]
+    return max(hits, key=lambda m: (m.actor not in ("", OTHER_ACTOR), m.confidence, m.end - m.start), default=None)
+
+
+def _registry_at(index: IntervalIndex, tokens: Iterable[Token]) -> Mention | None:
+    found = [m for t in tokens if (m := _at(index, t)) is not None and m.actor not in ("", OTHER_ACTOR)]
+    return max(found, key=lambda m: (m.confidence, m.end - m.start), default=None)
+
+
+def _affiliation(doc: Doc, q: Quote, index: IntervalIndex, person: Mention) -> tuple[Mention | None, str]:
+    """The registry actor a person outside the registry speaks for: named with
+    a role in the speaker phrase ("NAACP President X", "Trump spokeswoman X")
+    or in an apposition ("X, a spokeswoman for the Obama campaign")."""
+    span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, ""
+    if any(t.lemma_.lower() in AFFILIATION_ROLES for t in span):
+        owner = _registry_at(index, [t for t in span if not person.start <= t.idx < person.end])
+        if owner is not None:
+            return owner, f"speaks for {owner.text!r} (a role named in the speaker phrase)"
+    for appos in (c for c in span.root.children if c.dep_ == "appos"):
+        if appos.lemma_.lower() not in AFFILIATION_ROLES:
+            continue
+        owner = _registry_at(index, _role_owners(appos))
+        if owner is not None and not appos.i < _token_at(doc, owner.start) <= appos.i + 1:
+            return owner, f"speaks for {owner.text!r} ({appos.text!r} in an apposition)"
+    return None, ""
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else -1
+
+
+def _role_owners(role: Token, depth: int = 2) -> list[Token]:
+    """Words naming whom a role is held for: "X's spokesman", "the X director",
+    "a spokeswoman for X", "director of communications for X" (not words
+    further down the phrase, such as a relative clause)."""
+    out = []
+    for c in role.children:
+        if c.dep_ in ("poss", "compound"):
+            out += list(c.subtree)
+        elif c.dep_ == "prep" and c.lower_ in ("for", "of", "at", "to", "with") and depth:
+            for obj in (g for g in c.children if g.dep_ == "pobj"):
+                out += [t for t in obj.lefts if t.dep_ in ("poss", "compound", "amod", "det")]
+                out.append(obj)
+                out += _role_owners(obj, depth - 1)
+    return out
+
+
+def _owner_of(text_token: Token, index: IntervalIndex) -> Mention | None:
+    """Who wrote a text named at ``text_token``: its possessor or a name
+    compounded with it, "by/from X", "released by X", or the subject of the
+    verb that put it out ("X released an ad", "an ad was released by X", "X
+    said in a statement", "X hit back with an ad")."""
+    for c in text_token.children:
+        if c.dep_ in ("poss", "compound") and (m := _at(index, c)) is not None:
+            return m
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            for obj in (g for g in c.children if g.dep_ == "pobj"):
+                if (m := _at(index, obj)) is not None:
+                    return m
+    for c in text_token.children:  # "a statement released by X"
+        if c.dep_ == "acl":
+            for agent in (g for g in c.children if g.dep_ == "agent"):
+                for obj in (g for g in agent.children if g.dep_ == "pobj"):
+                    if (m := _at(index, obj)) is not None:
+                        return m
+    verb = None
+    if text_token.dep_ in _AUTHOR_VERB_DEPS:
+        verb = text_token.head
+    elif text_token.dep_ == "pobj" and text_token.head.lower_ in ("in", "with", "through", "via"):
+        verb = text_token.head.head  # "X said in a statement", "X hit back with an ad"
+    if verb is not None and verb.pos_ in ("VERB", "AUX"):
+        for c in verb.children:
+            if c.dep_ == "nsubj" and (m := _at(index, c)) is not None:
+                return m
+            if c.dep_ == "agent":
+                for obj in (g for g in c.children if g.dep_ == "pobj"):
+                    if (m := _at(index, obj)) is not None:
+                        return m
+    return None
+
+
+def _author(doc: Doc, q: Quote, index: IntervalIndex) -> tuple[Mention | None, str]:
+    """The author of a text that speaks ("the ad says"): named with the text
+    here or at the nearest earlier mention of the same kind of text."""
+    span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, ""
+    head = span.root
+    kind = AUTHORED_TEXTS.get(head.lemma_.lower())
+    if kind is None:
+        return None, ""
+    owner = _owner_of(head, index)
+    if owner is not None:
+        return owner, f"{head.text!r} is by {owner.text!r}"
+    for t in reversed(doc[max(head.i - _AUTHOR_LOOKBACK, 0): head.i]):
+        if AUTHORED_TEXTS.get(t.lemma_.lower()) == kind and (owner := _owner_of(t, index)) is not None:
+            return owner, f"{head.text!r} is the {t.text!r} by {owner.text!r} of the sentence {t.sent.text[:60]!r}"
+    return None, ""
+
+
+def _noted(evidence: str, note: str) -> str:
+    """``evidence`` with ``note`` added once (speakers are attached twice: before and after coref)."""
+    return evidence if note in evidence else f"{evidence}; {note}"
+
+
+def _attach(quotes: list[Quote], mentions: Iterable[Mention], doc: Doc | None = None) -> list[Quote]:
     mentions = [m for m in mentions if m.actor]
     index = IntervalIndex((m.start, m.end, m) for m in mentions)
     out = []
@@ -530,12 +675,21 @@ def _attach(quotes: list[Quote], mentions: Iterable[Mention]) -> list[Quote]:
             out.append(replace(q, speaker_kind="none"))
             continue
         best, how = _speaker_mention(q, index)
+        if best is not None and best.actor == OTHER_ACTOR and doc is not None:
+            owner, why = _affiliation(doc, q, index, best)
+            if owner is not None:
+                q = replace(q, speaker=best.canonical or best.text, speaker_actor=owner.actor, speaker_kind="named",
+                            evidence=_noted(q.evidence, why))
+                out.append(q)
+                continue
+        if best is None and doc is not None:
+            best, how = _author(doc, q, index)
         if best is not None and best.method == "ambiguous":
             q = replace(q, speaker=q.speaker_text, speaker_actor="", speaker_kind="unresolved",
                         evidence=f"{q.evidence}; speaker {best.text!r} is ambiguous: {best.evidence}")
         elif best is not None:
             q = replace(q, speaker=best.canonical or best.text, speaker_actor=best.actor, speaker_kind="named",
-                        evidence=q.evidence if how.startswith("the mention") else f"{q.evidence}; {how}")
+                        evidence=q.evidence if how.startswith("the mention") else _noted(q.evidence, how))
         else:
             pronoun = " " not in q.speaker_text.strip() and q.speaker_text.strip().lower() in _PRONOUNS
             q = replace(q, speaker=q.speaker or q.speaker_text, speaker_kind="unresolved" if pronoun else "unnamed")
@@ -550,7 +704,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you", "who", "this
                        "him", "her", "them"})
 
 
-def attach_speakers(quotes: Iterable[Quote], mentions: Iterable[Mention]) -> list[Quote]:
+def attach_speakers(quotes: Iterable[Quote], mentions: Iterable[Mention], doc: Doc | None = None) -> list[Quote]:
     """Give each quote the actor of the mention that names its speaker, and a speaker kind.
 
     Run after pronoun resolution so that "he told reporters" gets the actor
@@ -560,8 +714,14 @@ def attach_speakers(quotes: Iterable[Quote], mentions: Iterable[Mention]) -> lis
     pronoun with no antecedent, or a surname shared by several people) or
     ``none`` (no speaker found). Speakers that are no mention keep their own
     text as ``speaker`` and an empty ``speaker_actor``.
+
+    With the parsed article (``doc``), a person the registry does not know
+    who is named with a role for a registry actor ("NAACP President X",
+    "X, a spokeswoman for the Obama campaign") speaks for that actor, and a
+    text that speaks ("the ad says") speaks for its author where the article
+    names one (see ``AFFILIATION_ROLES`` and ``AUTHORED_TEXTS``).
     """
-    return _attach([replace(q, speaker="", speaker_actor="") for q in quotes], list(mentions))
+    return _attach([replace(q, speaker="", speaker_actor="") for q in quotes], list(mentions), doc)
 
 
 def speaker_shares(quotes: pd.DataFrame, *, by: str = "speaker_actor") -> pd.DataFrame:

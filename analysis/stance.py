@@ -98,7 +98,7 @@ NET_BAND = 0.2
 #: Sections of ``resources/stance_cues.txt``.
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
-                "partitive", "concession")
+                "partitive", "concession", "authored")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"); below it the words are too mixed to tell the
 #: speaker's attitude. Chosen on the BASIL development half (see README).
@@ -314,11 +314,15 @@ def _not_a_source(span: Span | None, cues: dict, *, cue_lemma: str = "", actor: 
     head = span.root
     words = {t.lower_ for t in span} | {head.lemma_.lower()}
     phrase = " ".join(t.lower_ for t in span)
-    if head.lower_ in cues["not_source"] or head.lemma_.lower() in cues["not_source"] or any(
-            " " in e and e in phrase for e in cues["not_source"]):
-        return f"{span.text!r} is a document, poll or outlet"  # also "the DOJ document", of a registry actor
+    kind = ""
     if actor and actor != OTHER_ACTOR:  # the registry says what it is (NER labels of its names are unreliable)
         kind = registry.get(actor).kind if registry is not None and actor in registry.ids else "person"
+    if head.lower_ in cues["not_source"] or head.lemma_.lower() in cues["not_source"] or any(
+            " " in e and e in phrase for e in cues["not_source"]):
+        if kind in AGENT_KINDS and head.lemma_.lower() in cues["authored"]:
+            return None  # "the ad says", its author named: the author's words ("the DOJ document": none)
+        return f"{span.text!r} is a document, poll or outlet"
+    if kind:
         return None if kind in AGENT_KINDS else f"registry kind {kind!r} holds no attitude"
     if any(t.lemma_.lower() in cues["familiar"] or t.lower_ in cues["familiar"] for t in head.subtree):
         return f"{span.text!r}: those familiar with, not a judge"

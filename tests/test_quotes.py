@@ -477,3 +477,65 @@ def test_a_quote_after_a_colon_takes_the_verb_before_it():
     text = "When the crowd was quiet, Helena Marlow asked: “What made us wait so long for the harvest?”"
     (q,) = quotes_in(text)
     assert (q.cue, q.speaker_text) == ("asked", "Helena Marlow")
+
+
+def _attached_with_doc(text, registry=VALLEY):
+    doc = parse(text, cache_dir=False)
+    named = find_mentions(doc, registry, "t")
+    quotes = extract_quotes(doc, named, "t")
+    return attach_speakers(quotes, named + resolve_references(doc, named, registry, quotes, "t"), doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "actor"),
+    [
+        pytest.param('Green Valley Union spokesman John Miller said, "The roads are closed."', "John Miller", "growers",
+                     id="role for a registry actor in the phrase"),
+        pytest.param('John Miller, a spokesman for the Green Valley Union, said, "The roads are closed."',
+                     "John Miller", "growers", id="role for a registry actor in an apposition"),
+        pytest.param('John Miller, a friend of Helena Marlow, said, "The roads are closed."', "John Miller", "other",
+                     id="no role: the person speaks for no one"),
+        pytest.param('John Miller, who once worked with Helena Marlow, said, "The roads are closed."', "John Miller",
+                     "other", id="a relative clause names no role"),
+    ],
+)
+def test_a_person_outside_the_registry_speaks_for_whom_they_hold_a_role(text, speaker, actor):
+    (q,) = _attached_with_doc(text)
+    assert (q.speaker, q.speaker_actor, q.speaker_kind) == (speaker, actor, "named")
+    assert ("speaks for" in q.evidence) == (actor != "other")
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        pytest.param('The Green Valley Union released an ad on Monday. "The roads are closed," the ad says.', "growers",
+                     id="the subject of the verb that put the text out"),
+        pytest.param('Helena Marlow spoke in a statement. "The roads are closed," the statement continued.', "marlow",
+                     id="X spoke in a statement"),
+        pytest.param('A letter was sent by the Green Valley Union. "The roads are closed," the letter says.', "growers",
+                     id="passive agent"),
+        pytest.param('"The roads are closed," the Green Valley Union letter says.', "growers",
+                     id="author in the phrase"),
+    ],
+)
+def test_a_text_that_speaks_speaks_for_its_author(text, actor):
+    (q,) = _attached_with_doc(text)
+    assert (q.speaker_actor, q.speaker_kind) == (actor, "named")
+
+
+def test_a_text_without_a_named_author_stays_an_unnamed_source():
+    (q,) = _attached_with_doc('A report came out on Monday. "The roads are closed," the letter says.')
+    assert (q.speaker, q.speaker_actor, q.speaker_kind) == ("the letter", "", "unnamed")
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        pytest.param('"The roads are closed," Helena Marlow\'s spokesman said.', "marlow", id="a spokesman speaks for"),
+        pytest.param('"The roads are closed," Helena Marlow\'s opponent said.', "", id="an opponent does not"),
+        pytest.param('"The roads are closed," her successor said.', "", id="nor a successor"),
+    ],
+)
+def test_a_modifier_of_the_speaker_speaks_only_through_those_who_act_for_it(text, actor):
+    (q,) = _attached_with_doc('Helena Marlow toured the valley. ' + text)
+    assert q.speaker_actor == actor
