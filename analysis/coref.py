@@ -187,11 +187,21 @@ TITLE_ABBREVIATIONS = {
 }
 
 
+#: Other words news uses for the holder of a title ("Rep. X" ... "the congressman").
+TITLE_ROLES = {
+    "representative": ("congressman", "congresswoman", "lawmaker"), "senator": ("lawmaker",),
+    "congressman": ("representative", "lawmaker"), "congresswoman": ("representative", "lawmaker"),
+    "governor": ("executive",), "chairman": ("chair",), "chairwoman": ("chair",),
+}
+
+
 def _learned_descriptors(doc: Doc, span: Span) -> set[str]:
     """Titles and appositions the text attaches to a name: 'President',
-    'Russian President', 'dissident', 'ally', 'governor' (from 'Gov.') ..."""
+    'Russian President', 'dissident', 'ally', 'governor' (from 'Gov.'),
+    'congressman' (from 'Rep.') ..."""
     found = _learned_words(doc, span)
-    return found | {TITLE_ABBREVIATIONS[w] for w in found if w in TITLE_ABBREVIATIONS}
+    found |= {TITLE_ABBREVIATIONS[w] for w in found if w in TITLE_ABBREVIATIONS}
+    return found | {r for w in found for r in TITLE_ROLES.get(w, ())}
 
 
 def _learned_words(doc: Doc, span: Span) -> set[str]:
@@ -411,8 +421,10 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
             _Ref(ref.key, ref.actor, ref.canonical, types, ref.descriptors, sent_of[head.i], para_of[head.i],
                  head, start, end, _salience(head), doc[start:end].text)
         )
-        if ref.actor in (None, OTHER_ACTOR):
-            continue
+        speaker_pronoun = (kind == "pronoun" and spoken is not None and end - start == 1
+                           and spoken.speaker_start == doc[start].idx)
+        if ref.actor is None or (ref.actor == OTHER_ACTOR and not speaker_pronoun):
+            continue  # a person the registry does not know is kept only as the speaker of a quote
         span = doc[start:end]
         rival = f"; next best {runner_up!r} ({second:.0f})" if runner_up else ""
         what = "pronoun" if kind == "pronoun" else f"description with descriptor {value!r}"

@@ -567,13 +567,32 @@ def _registry_at(index: IntervalIndex, tokens: Iterable[Token]) -> Mention | Non
     return max(found, key=lambda m: (m.confidence, m.end - m.start), default=None)
 
 
-def _affiliation(doc: Doc, q: Quote, index: IntervalIndex, person: Mention) -> tuple[Mention | None, str]:
+def _affiliation(doc: Doc, q: Quote, index: IntervalIndex, person: Mention,
+                 mentions: list[Mention]) -> tuple[Mention | None, str]:
     """The registry actor a person outside the registry speaks for: named with
     a role in the speaker phrase ("NAACP President X", "Trump spokeswoman X")
-    or in an apposition ("X, a spokeswoman for the Obama campaign")."""
+    or in an apposition ("X, a spokeswoman for the Obama campaign"), here or,
+    for a pronoun ("he added"), where the article names the person."""
+    if person.method == "pronoun":
+        for named in (m for m in mentions if m.actor == OTHER_ACTOR and m.method != "pronoun"
+                      and m.canonical == person.canonical and m.start < person.start):
+            span = doc.char_span(named.start, named.end, alignment_mode="expand")
+            root = span.root if span is not None and len(span) else None
+            if root is None:
+                continue
+            phrase = doc[min([root.i, *(c.left_edge.i for c in root.lefts if c.dep_ in ("compound", "amod"))]):
+                         root.i + 1]
+            owner, why = _role_owner(doc, phrase, index, named)
+            if owner is not None:
+                return owner, f"{why}, of {named.text!r} whom {person.text!r} refers to"
+        return None, ""
     span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
     if span is None or not len(span):
         return None, ""
+    return _role_owner(doc, span, index, person)
+
+
+def _role_owner(doc: Doc, span, index: IntervalIndex, person: Mention) -> tuple[Mention | None, str]:
     if any(t.lemma_.lower() in AFFILIATION_ROLES for t in span):
         owner = _registry_at(index, [t for t in span if not person.start <= t.idx < person.end])
         if owner is not None:
@@ -676,12 +695,18 @@ def _attach(quotes: list[Quote], mentions: Iterable[Mention], doc: Doc | None = 
             continue
         best, how = _speaker_mention(q, index)
         if best is not None and best.actor == OTHER_ACTOR and doc is not None:
-            owner, why = _affiliation(doc, q, index, best)
+            owner, why = _affiliation(doc, q, index, best, mentions)
             if owner is not None:
                 q = replace(q, speaker=best.canonical or best.text, speaker_actor=owner.actor, speaker_kind="named",
                             evidence=_noted(q.evidence, why))
                 out.append(q)
                 continue
+        if best is not None and best.actor == OTHER_ACTOR and best.method == "pronoun":
+            # a pronoun resolved to someone outside the registry: too unsure to name them as the speaker
+            out.append(replace(q, speaker=q.speaker_text, speaker_actor="", speaker_kind="unresolved",
+                               evidence=_noted(q.evidence, f"{best.text!r} most likely refers to "
+                                                          f"{best.canonical!r}, who is not in the registry")))
+            continue
         if best is None and doc is not None:
             best, how = _author(doc, q, index)
         if best is not None and best.method == "ambiguous":

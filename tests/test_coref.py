@@ -255,6 +255,8 @@ def test_another_conflict_needs_only_another_registry():
                      "the Valley governor", id="abbreviated title, a name as modifier"),
         pytest.param("Helena Marlow, the harbour speaker, signed. Later the harbour speaker left.",
                      "the harbour speaker", id="apposition"),
+        pytest.param("Rep. Helena Marlow signed the order. Later the four-term congresswoman left.",
+                     "the four-term congresswoman", id="another word for the title's holder"),
     ],
 )
 def test_a_description_resolves_to_the_person_the_article_titles_so(text, description):

@@ -539,3 +539,16 @@ def test_a_text_without_a_named_author_stays_an_unnamed_source():
 def test_a_modifier_of_the_speaker_speaks_only_through_those_who_act_for_it(text, actor):
     (q,) = _attached_with_doc('Helena Marlow toured the valley. ' + text)
     assert q.speaker_actor == actor
+
+
+def test_a_pronoun_speaker_speaks_for_whom_the_person_it_refers_to_holds_a_role():
+    text = 'John Miller, a spokesman for the Green Valley Union, toured the farms. "The roads are closed," he said.'
+    (q,) = _attached_with_doc(text)
+    assert (q.speaker, q.speaker_actor, q.speaker_kind) == ("John Miller", "growers", "named")
+    assert "whom 'he' refers to" in q.evidence
+
+
+def test_a_pronoun_speaker_outside_the_registry_stays_unresolved_with_a_note():
+    (q,) = _attached_with_doc('John Miller toured the farms. "The roads are closed," he said.')
+    assert (q.speaker, q.speaker_actor, q.speaker_kind) == ("he", "", "unresolved")
+    assert "most likely refers to 'John Miller'" in q.evidence
