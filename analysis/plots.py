@@ -21,6 +21,7 @@ import textwrap
 from pathlib import Path
 
 import matplotlib
+import matplotlib.lines
 import matplotlib.patches
 import matplotlib.pyplot as plt
 import matplotlib.ticker
@@ -46,6 +47,8 @@ __all__ = [
     "plot_frame_profile",
     "plot_stance_networks",
     "plot_speakers_by_article",
+    "plot_validation_scores",
+    "plot_confusion_tables",
     "save_figure",
     "show_table",
     "RESOLVED_METHODS",
@@ -609,3 +612,133 @@ def save_figure(fig, path: str | Path, *, dpi: int = 150) -> Path:
     with plt.rc_context({"svg.hashsalt": "analysis", "svg.fonttype": "none"}):
         fig.savefig(path, dpi=dpi, metadata=metadata.get(suffix.lstrip("."), {}), bbox_inches="tight")
     return path
+
+
+#: Colour of each stage in the validation figures (colour-blind safe, fixed order).
+_STAGE_ORDER = ("mentions", "sentiment", "quotes", "speakers", "portrayal", "stance")
+
+
+def _stage_colours(stages) -> dict[str, str]:
+    known = [*_STAGE_ORDER, *sorted(s for s in set(stages) if s not in _STAGE_ORDER)]
+    colours = sns.color_palette("colorblind", len(known)).as_hex()
+    return dict(zip(known, colours, strict=True))
+
+
+def plot_validation_scores(scores: pd.DataFrame, *, title: str | None = None, ax=None):
+    """Forest plot of validation scores: each score as a dot with its 95%
+    bootstrap interval, grouped by stage and data set, its baseline as a grey
+    cross where there is one, and, in a column on the right, how many units
+    were scored.
+
+    Parameters
+    ----------
+    scores
+        :func:`analysis.validation.validation_scores` (columns ``stage, data,
+        metric, value, low, high, n``, and ``unit``, ``baseline`` if present),
+        drawn top to bottom in its order.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"stage": ["sentiment"], "data": ["demo"], "metric": ["accuracy"], "value": [0.8],
+    ...                      "low": [0.7], "high": [0.9], "n": [50], "unit": ["targets"], "baseline": [0.5],
+    ...                      "baseline_name": ["majority class"]})
+    >>> [t.get_text() for t in plot_validation_scores(data).axes[0].get_yticklabels()]
+    ['Sentiment · demo', 'accuracy']
+    """
+    groups = list(dict.fromkeys(zip(scores.stage, scores.data, strict=True)))
+    labels, rows, headers = [], [], []
+    for stage, data in groups:
+        headers.append(len(labels))
+        labels.append(f"{stage.capitalize()} · {data}")
+        for row in scores[(scores.stage == stage) & (scores.data == data)].itertuples():
+            rows.append((len(labels), row))
+            labels.append(row.metric)
+    height = len(labels)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(11, 0.26 * max(height, 1) + 1.9))
+    else:
+        fig = ax.figure
+    colours = _stage_colours(scores.stage)
+    for i, start in enumerate(headers):
+        end = headers[i + 1] if i + 1 < len(headers) else height
+        if i % 2 == 0:
+            ax.axhspan(start - 0.5, end - 0.5, color="#f2f2f2", zorder=0)
+    has_baseline = False
+    for y, row in rows:
+        colour = colours[row.stage]
+        unit = f" {row.unit}" if "unit" in scores.columns and row.unit else ""
+        ax.annotate(f"n={row.n}{unit}", (1.0, y), xycoords=("axes fraction", "data"), xytext=(8, 0),
+                    textcoords="offset points", va="center", fontsize="small", color="#555555")
+        if pd.isna(row.value):
+            ax.text(0.01, y, "nothing to score", va="center", fontsize="small", color="#666666")
+            continue
+        if not (pd.isna(row.low) or pd.isna(row.high)):
+            ax.plot([row.low, row.high], [y, y], color=colour, linewidth=2.2, solid_capstyle="butt", zorder=2)
+        ax.plot(row.value, y, "o", color=colour, markersize=6, zorder=3)
+        # the value is written right of everything drawn on its row (bar end, dot, baseline cross)
+        drawn = [v for v in (row.value, row.high, getattr(row, "baseline", float("nan"))) if not pd.isna(v)]
+        ax.text(min(max(drawn), 1.0) + 0.02, y, f"{row.value:.2f}", va="center", fontsize="small")
+        if "baseline" in scores.columns and not pd.isna(row.baseline):
+            ax.plot(row.baseline, y, "x", color="#333333", markersize=7, markeredgewidth=1.6, zorder=4)
+            has_baseline = True
+    ax.set_yticks(range(height))
+    ax.set_yticklabels(labels)
+    for i in headers:
+        ax.get_yticklabels()[i].set_fontweight("bold")
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(height - 0.5, -0.5)
+    ax.set_xlim(-0.03, 1.09)
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.grid(axis="x", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel("score: share of items right, precision, recall or F1 (1 = perfect)")
+    handles = [matplotlib.lines.Line2D([], [], color="#555555", marker="o", linewidth=2.2,
+                                       label="score with its 95% bootstrap interval")]
+    if has_baseline:
+        handles.append(matplotlib.lines.Line2D([], [], color="#333333", marker="x", linestyle="none",
+                                               markeredgewidth=1.6,
+                                               label="baseline with no skill (majority class, all neutral, "
+                                                     "commonest direction)"))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize="small",
+              borderaxespad=0.2)
+    ax.set_title(title or "How far each stage can be trusted", loc="left", pad=24 if height < 12 else 22)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_tables(tables: dict, *, title: str | None = None):
+    """Confusion tables side by side, one panel each: rows gold, columns found;
+    each cell shows its count and its share of the row (shaded by the share),
+    so the diagonal reads as recall per class.
+
+    Parameters
+    ----------
+    tables
+        Panel title -> table of counts (e.g. ``Validation.confusion["sentiment"]``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([[8, 2], [1, 9]], index=["neg", "pos"], columns=["neg", "pos"])
+    >>> len(plot_confusion_tables({"demo": t}).axes)
+    1
+    """
+    fig, axes = plt.subplots(1, max(len(tables), 1), figsize=(3.8 * max(len(tables), 1) + 0.6, 3.9), squeeze=False)
+    for ax, (name, table) in zip(axes[0], tables.items(), strict=False):
+        counts = table.astype(int)
+        shares = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
+        labels = [[f"{counts.iloc[r, c]}\n{shares.iloc[r, c]:.0%}" for c in range(counts.shape[1])]
+                  for r in range(counts.shape[0])]
+        sns.heatmap(shares, vmin=0, vmax=1, cmap="Blues", annot=labels, fmt="", cbar=False, linewidths=0.5,
+                    linecolor="white", ax=ax, annot_kws={"fontsize": "small"})
+        ax.set_title(name, loc="left", fontsize="medium")
+        ax.set_xlabel(f"found ({counts.columns.name or 'predicted'})")
+        ax.set_ylabel(f"gold ({counts.index.name or 'gold'})" if counts.index.name not in (None, "gold") else "gold")
+        ax.tick_params(axis="y", labelrotation=0)
+        ax.tick_params(axis="x", labelrotation=0)
+    for ax in axes[0][len(tables):]:
+        ax.set_axis_off()
+    fig.suptitle(title or "Confusion tables: count and share of each gold row", x=0.01, ha="left")
+    fig.tight_layout()
+    return fig
