@@ -571,25 +571,31 @@ def _affiliation(doc: Doc, q: Quote, index: IntervalIndex, person: Mention,
                  mentions: list[Mention]) -> tuple[Mention | None, str]:
     """The registry actor a person outside the registry speaks for: named with
     a role in the speaker phrase ("NAACP President X", "Trump spokeswoman X")
-    or in an apposition ("X, a spokeswoman for the Obama campaign"), here or,
-    for a pronoun ("he added"), where the article names the person."""
-    if person.method == "pronoun":
-        for named in (m for m in mentions if m.actor == OTHER_ACTOR and m.method != "pronoun"
-                      and m.canonical == person.canonical and m.start < person.start):
-            span = doc.char_span(named.start, named.end, alignment_mode="expand")
-            root = span.root if span is not None and len(span) else None
-            if root is None:
-                continue
-            phrase = doc[min([root.i, *(c.left_edge.i for c in root.lefts if c.dep_ in ("compound", "amod"))]):
-                         root.i + 1]
-            owner, why = _role_owner(doc, phrase, index, named)
+    or in an apposition ("X, a spokeswoman for the Obama campaign"), here or
+    where the article names the person before ("he added", "Smith said")."""
+    if person.method != "pronoun":
+        span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+        if span is not None and len(span):
+            owner, why = _role_owner(doc, span, index, person)
             if owner is not None:
-                return owner, f"{why}, of {named.text!r} whom {person.text!r} refers to"
-        return None, ""
-    span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
-    if span is None or not len(span):
-        return None, ""
-    return _role_owner(doc, span, index, person)
+                return owner, why
+    name = (person.canonical or person.text).split()
+    for named in mentions:
+        if named.start >= person.start or named.actor != OTHER_ACTOR or named.method == "pronoun":
+            continue
+        words = (named.canonical or named.text).split()
+        if not words or not name or (words != name and not (len(name) == 1 and words[-1] == name[0])):
+            continue  # the same person: the same name, or the surname of the full name
+        span = doc.char_span(named.start, named.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        root = span.root
+        phrase = doc[min([root.i, *(c.left_edge.i for c in root.lefts if c.dep_ in ("compound", "amod"))]):
+                     root.i + 1]
+        owner, why = _role_owner(doc, phrase, index, named)
+        if owner is not None:
+            return owner, f"{why}, of {named.text!r} ({person.text!r} here)"
+    return None, ""
 
 
 def _role_owner(doc: Doc, span, index: IntervalIndex, person: Mention) -> tuple[Mention | None, str]:

@@ -98,7 +98,7 @@ NET_BAND = 0.2
 #: Sections of ``resources/stance_cues.txt``.
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
-                "partitive", "concession", "authored")
+                "partitive", "concession", "authored", "fact_cue", "follower")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"); below it the words are too mixed to tell the
 #: speaker's attitude. Chosen on the BASIL development half (see README).
@@ -390,6 +390,8 @@ class _Context:
         lemma = cue.lemma_.lower() if cue is not None else quote.cue.lower()
         if lemma in self.cues["belief_cue"]:
             return f"a reported {lemma!r}: a belief or expectation, not an attitude"
+        if quote.kind == "indirect" and lemma in self.cues["fact_cue"]:
+            return f"a reported fact ({lemma!r}), not an attitude"
         return _not_a_source(self.span(quote.speaker_start, quote.speaker_end), self.cues, cue_lemma=lemma,
                              actor=quote.speaker_actor, registry=self.registry)
 
@@ -464,6 +466,8 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
             continue  # the speaker themself
         if token.dep_ == "poss" and token.pos_ == "PRON":
             continue  # "his primary", "their majority": the tone is about the thing owned, not the owner
+        if token.dep_ in ("compound", "poss") and token.head.lemma_.lower() in ctx.cues["follower"]:
+            continue  # "Sanders supporters": the tone is about the supporters
         fate = token.head.lemma_.lower()
         if token.dep_ in ("nsubj", "nsubjpass") and (fate in ctx.cues["misfortune"] or (
                 fate in ctx.cues["ouster"] and not any(c.lower_ in _DEONTIC for c in token.head.children))):

@@ -545,7 +545,13 @@ def test_a_pronoun_speaker_speaks_for_whom_the_person_it_refers_to_holds_a_role(
     text = 'John Miller, a spokesman for the Green Valley Union, toured the farms. "The roads are closed," he said.'
     (q,) = _attached_with_doc(text)
     assert (q.speaker, q.speaker_actor, q.speaker_kind) == ("John Miller", "growers", "named")
-    assert "whom 'he' refers to" in q.evidence
+    assert "of 'John Miller' ('he' here)" in q.evidence
+
+
+def test_a_surname_speaker_speaks_for_whom_the_full_name_holds_a_role():
+    text = 'John Miller, a spokesman for the Green Valley Union, toured the farms. "The roads are closed," Miller said.'
+    (q,) = _attached_with_doc(text)
+    assert (q.speaker_actor, q.speaker_kind) == ("growers", "named")
 
 
 def test_a_pronoun_speaker_outside_the_registry_stays_unresolved_with_a_note():

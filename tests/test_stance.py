@@ -6,6 +6,7 @@ the spaCy backbone.
 """
 
 import re
+from dataclasses import replace
 
 import networkx as nx
 import pandas as pd
@@ -180,6 +181,12 @@ def test_bare_or_unclear_mentions_give_no_edge(label, confidence):
          "The union acts as though Ana Ortiz owned the port,", "Tomas Brennaker", "said", "direct"),
         ("Tomas Brennaker acknowledged that Ana Ortiz had not broken the law.", "Ana Ortiz had not broken the law",
          "Tomas Brennaker", "acknowledged", "indirect"),
+        ("Ana Ortiz was arrested on Friday, Tomas Brennaker said.", "Ana Ortiz was arrested on Friday",
+         "Tomas Brennaker", "said", "indirect"),
+        ("Tomas Brennaker confirmed that Ana Ortiz had left the port.", "Ana Ortiz had left the port",
+         "Tomas Brennaker", "confirmed", "indirect"),
+        ('"The key is getting Ana Ortiz supporters on board," Tomas Brennaker said.',
+         "The key is getting Ana Ortiz supporters on board,", "Tomas Brennaker", "said", "direct"),
     ],
 )
 @pytest.mark.parametrize("label", ["negative", "positive"])
@@ -212,6 +219,14 @@ def test_documents_polls_outlets_and_those_familiar_are_not_sources(text, speake
     q = quote(text, "Ana Ortiz is failing the port", speaker, cue=cue, kind="indirect")
     found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", 0.99, q)])
     assert found == []
+
+
+def test_a_text_whose_author_the_quotes_stage_named_is_the_authors_words():
+    text = "The Dockworkers Union ad said that Ana Ortiz is failing the port."
+    q = quote(text, "Ana Ortiz is failing the port", "The Dockworkers Union ad", kind="indirect")
+    q = replace(q, speaker_actor="union", speaker="Dockworkers Union")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", 0.99, q)])
+    assert found == [("union", "against", "mayor", "quote")]
 
 
 def test_a_person_speaking_the_same_words_is_a_source():
