@@ -50,16 +50,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-import numpy as np
 from tqdm.auto import tqdm
 
 from . import __version__
 from .corpus import scan_corpus
 from .errors import AnalysisError, OutputError
-from .sentiment import count_groups_into as _count_into
-from .sentiment import default_backend, summarize_counts
-from .stance import count_stance_into, summarize_stance, write_network
-from .tables import escape_formula, write_csv
+from .tables import escape_formula
 from .types import ActorRegistry, Article, ArticleError
 
 __all__ = ["run_corpus", "RunSettings", "ENGINES", "ROW_TABLES", "SCHEDULER_TIMEOUT"]
@@ -122,7 +118,7 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
     stops the batch.
     """
     from .nlp import load_pipeline, parse_many
-    from .pipeline import _article_row, _one_line, analyze_doc
+    from .pipeline import analyze_doc, article_row, one_line
     from .sentiment import load_lexicon
 
     try:
@@ -132,10 +128,10 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
         done = analyze_doc(doc, article, settings.registry, sentiment_backend=settings.sentiment_backend,
                            explain=settings.explain, lexicon=lexicon, schemes=settings.schemes)
     except Exception as exc:  # one article never stops the batch
-        error = ArticleError(article.source, _one_line(exc), article.id, "analyse")
+        error = ArticleError(article.source, one_line(exc), article.id, "analyse")
         return {"error": asdict(error), "traceback": traceback.format_exc()}
     return {
-        "article": _article_row(done),
+        "article": article_row(done),
         "sentences": _rows(done.sentences), "mentions": _rows(done.mentions), "quotes": _rows(done.quotes),
         "sentiment": _rows(done.sentiment), "stance": _rows(done.stance),
         "descriptors": _rows(done.descriptors), "roles": _rows(done.roles), "frames": list(done.frames),
@@ -474,8 +470,10 @@ def run_corpus(
 
 def _run_locked(corpus, out: Path, parts: Path, registry: ActorRegistry, *, jobs, engine, scheduler, pipeline,
                 cache_dir, sentiment_backend, explain, lexicon_file, schemes, progress) -> dict:
+    from .pipeline import backend_or_default
+
     cache = cache_dir if cache_dir is False else str(cache_dir) if cache_dir else None
-    settings = RunSettings(registry, pipeline, cache, sentiment_backend or default_backend(), explain, lexicon_file,
+    settings = RunSettings(registry, pipeline, cache, backend_or_default(sentiment_backend), explain, lexicon_file,
                            schemes)
     fingerprint = settings.fingerprint()
     started = time.perf_counter()
@@ -535,21 +533,20 @@ def _assemble(out: Path, order: list[tuple[str, str]], registry: ActorRegistry) 
 
 
 def _write_tables(folder: Path, order: list[tuple[str, str]], registry: ActorRegistry) -> dict:
-    from .pipeline import ERROR_LOG, _error_row, _log_entry
+    from .pipeline import ERROR_LOG, SummaryCounts, error_row, log_entry
 
     writer = _TableWriter(folder)
-    counts: dict = {}
-    stance_counts: dict = {}
+    counts = SummaryCounts()
     analysed = errors = partial = 0
     failures: list[dict] = []  # the first error of each of the first few failed inputs
     listed: set[tuple[str, str]] = set()
 
     def report(error: ArticleError, details: str = "") -> None:
-        writer.write("errors", [_error_row(error)])
-        log.write(_log_entry(error, details))
+        writer.write("errors", [error_row(error)])
+        log.write(log_entry(error, details))
         if len(failures) < _LISTED_FAILURES and (error.article_id, error.source) not in listed:
             listed.add((error.article_id, error.source))
-            failures.append(_error_row(error))
+            failures.append(error_row(error))
 
     with (folder / ERROR_LOG).open("w", encoding="utf-8", errors="backslashreplace") as log:
         try:
@@ -574,12 +571,10 @@ def _write_tables(folder: Path, order: list[tuple[str, str]], registry: ActorReg
                 for error, details in zip(part["errors"], part["tracebacks"], strict=True):
                     report(ArticleError(**error), details)
                 partial += bool(part["errors"])
-                _count_into(counts, part["sentiment"])
-                count_stance_into(stance_counts, part["stance"])
+                counts.add(part["sentiment"], part["stance"])
                 analysed += 1
         finally:
             writer.close()
-    write_csv(summarize_counts(counts, rng=np.random.default_rng(0)), folder / "actor_summary.csv")
-    write_network(summarize_stance(stance_counts), folder, registry)
+    counts.write(folder, registry)
     return {"analysed": analysed, "errors": errors, "partial": partial, "failed": errors + partial,
             "failures": failures}

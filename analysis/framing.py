@@ -102,6 +102,8 @@ __all__ = [
     "frame_profile",
     "leading_frames",
     "frames_table",
+    "sentence_frame_records",
+    "profile_records",
     "FRAME_COLUMNS",
     "PROFILE_COLUMNS",
     "SCHEME_KEYS",
@@ -713,10 +715,10 @@ def score_frames(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article
     >>> score_frames(doc, "generic_news")[["frame", "score", "indicators", "confidence"]].values.tolist()
     [['conflict', 4.0, 'rebels; attacked; army; accused', 0.938]]
     """
-    return pd.DataFrame(_sentence_frame_records(doc, scheme, article_id), columns=list(FRAME_COLUMNS))
+    return pd.DataFrame(sentence_frame_records(doc, scheme, article_id), columns=list(FRAME_COLUMNS))
 
 
-def _sentence_frame_records(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article_id: str = "") -> list[dict]:
+def sentence_frame_records(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article_id: str = "") -> list[dict]:
     """The rows of :func:`score_frames` as plain dicts (what batch runs use, without pandas)."""
     scheme = _as_scheme(scheme)
     if not (doc.has_annotation("SENT_START") and doc.has_annotation("POS")):
@@ -825,12 +827,12 @@ def frame_profile(sentence_rows: pd.DataFrame, n_sentences: Mapping[str, int]) -
     rows = _require_columns(sentence_rows, FRAME_COLUMNS, "sentence_rows")
     rows = rows[rows["level"] == "sentence"]
     records = rows[list(FRAME_COLUMNS)].to_dict("records")
-    table = pd.DataFrame(_profile_records(records, _sentence_counts(n_sentences)), columns=list(PROFILE_COLUMNS))
+    table = pd.DataFrame(profile_records(records, _sentence_counts(n_sentences)), columns=list(PROFILE_COLUMNS))
     return table.astype({"sentence_id": int, "rank": int})
 
 
-def _profile_records(records: list[dict], n_sentences: Mapping[str, int]) -> list[dict]:
-    """:func:`frame_profile` on plain dict rows of :func:`_sentence_frame_records`
+def profile_records(records: list[dict], n_sentences: Mapping[str, int]) -> list[dict]:
+    """:func:`frame_profile` on plain dict rows of :func:`sentence_frame_records`
     (all at sentence level), without pandas; ``n_sentences`` as there."""
     missing = [a for a in dict.fromkeys(r["article_id"] for r in records) if a not in n_sentences]
     if missing:

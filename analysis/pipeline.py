@@ -24,16 +24,24 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
 from .coref import resolve_references
-from .framing import PROFILE_COLUMNS, _profile_records, _sentence_frame_records
+from .framing import PROFILE_COLUMNS, profile_records, sentence_frame_records
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, sentence_records
 from .quotes import attach_speakers, extract_quotes
 from .roles import assign_roles, find_descriptors
-from .sentiment import Lexicon, default_backend, score_sentiment, summarize_sentiment
+from .sentiment import (
+    Lexicon,
+    count_groups_into,
+    default_backend,
+    score_sentiment,
+    summarize_counts,
+    summarize_sentiment,
+)
 from .stance import count_stance_into, find_stance, summarize_stance, write_network
 from .tables import write_csv
 from .types import (
@@ -50,7 +58,7 @@ from .types import (
 )
 
 __all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES",
-           "ERROR_LOG"]
+           "ERROR_LOG", "SummaryCounts", "article_row", "error_row", "log_entry", "one_line", "backend_or_default"]
 
 #: The file beside the tables that holds the full traceback of every error.
 ERROR_LOG = "errors.log"
@@ -110,8 +118,8 @@ def _frame_rows(doc, article_id: str, n_sentences: int, schemes) -> tuple[dict, 
     """Sentence-level frame rows and the article profile, as plain rows."""
     if not n_sentences or not schemes:
         return ()
-    sentence_rows = [r for scheme in schemes for r in _sentence_frame_records(doc, scheme, article_id)]
-    profile = _profile_records(sentence_rows, {article_id: n_sentences})
+    sentence_rows = [r for scheme in schemes for r in sentence_frame_records(doc, scheme, article_id)]
+    profile = profile_records(sentence_rows, {article_id: n_sentences})
     return tuple({c: r.get(c) for c in PROFILE_COLUMNS} for r in [*profile, *sentence_rows])
 
 
@@ -133,12 +141,12 @@ class _Guard:
         try:
             return call(*args, **kwargs)
         except Exception as exc:  # any bug in one stage must not lose the article
-            self.errors.append(ArticleError(self.article.source, _one_line(exc), self.article.id, stage))
+            self.errors.append(ArticleError(self.article.source, one_line(exc), self.article.id, stage))
             self.tracebacks.append(traceback.format_exc())
             return fallback
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """``Type: message`` on one line (for ``errors.csv``)."""
     return " ".join(f"{type(exc).__name__}: {exc}".split())
 
@@ -268,7 +276,33 @@ class Analysis:
         return written
 
 
-def _article_row(a: ArticleAnalysis) -> dict:
+def backend_or_default(name: str | None) -> str:
+    """The sentiment backend a run uses: ``name``, or the most accurate installed one."""
+    return name or default_backend()
+
+
+class SummaryCounts:
+    """The tables computed from counts over the whole corpus (``actor_summary.csv``,
+    ``stance_summary.csv`` and the stance network), gathered article by article
+    so that a batch never holds every row in memory."""
+
+    def __init__(self):
+        self.sentiment: dict = {}
+        self.stance: dict = {}
+
+    def add(self, sentiment_rows: list[dict], stance_rows: list[dict]) -> None:
+        """Count one article's ``sentiment`` and ``stance`` rows (plain dicts)."""
+        count_groups_into(self.sentiment, sentiment_rows)
+        count_stance_into(self.stance, stance_rows)
+
+    def write(self, folder: Path, registry: ActorRegistry) -> None:
+        """Write ``actor_summary.csv`` and the stance summary and network into ``folder``."""
+        write_csv(summarize_counts(self.sentiment, rng=np.random.default_rng(0)), folder / "actor_summary.csv")
+        write_network(summarize_stance(self.stance), folder, registry)
+
+
+def article_row(a: ArticleAnalysis) -> dict:
+    """The ``articles.csv`` row of an analysed article."""
     art = a.article
     return {
         "article_id": art.id, "title": art.title, "outlet": art.outlet, "date": art.date, "url": art.url,
@@ -278,11 +312,12 @@ def _article_row(a: ArticleAnalysis) -> dict:
     }
 
 
-def _error_row(e: ArticleError) -> dict:
+def error_row(e: ArticleError) -> dict:
+    """The ``errors.csv`` row of an error."""
     return {"article_id": e.article_id, "source": e.source, "stage": e.stage, "message": e.message}
 
 
-def _log_entry(e: ArticleError, details: str = "") -> str:
+def log_entry(e: ArticleError, details: str = "") -> str:
     """One entry of ``errors.log``: which input and stage, then the traceback (or the message)."""
     head = f"== {e.article_id or '(no id)'} | {e.source} | stage {e.stage}\n"
     return head + (details.rstrip("\n") or e.message) + "\n\n"
@@ -326,7 +361,7 @@ def analyze(
         Frame schemes: shipped ids (``generic_news``, ``mfc_policy``) or paths.
     """
     nlp = load_pipeline(pipeline)
-    backend = sentiment_backend or default_backend()
+    backend = backend_or_default(sentiment_backend)
     done: list[ArticleAnalysis] = []
     errors: list[ArticleError] = []
     bar = tqdm(articles, desc="Analysing articles", unit="article", disable=not progress)
@@ -334,20 +369,20 @@ def analyze(
     for item in bar:
         if isinstance(item, ArticleError):
             errors.append(item)
-            log.append(_log_entry(item))
+            log.append(log_entry(item))
             continue
         try:
             doc = next(parse_many([item.text], pipeline=nlp, cache_dir=cache_dir))
             analysed = analyze_doc(doc, item, registry, sentiment_backend=backend, explain=explain,
                                    lexicon=lexicon, schemes=schemes)
         except Exception as exc:  # an article that cannot be parsed is an error row, not a crash
-            error = ArticleError(item.source, _one_line(exc), item.id, "analyse")
+            error = ArticleError(item.source, one_line(exc), item.id, "analyse")
             errors.append(error)
-            log.append(_log_entry(error, traceback.format_exc()))
+            log.append(log_entry(error, traceback.format_exc()))
             continue
         done.append(analysed)
         errors.extend(analysed.errors)
-        log.extend(_log_entry(e, t) for e, t in zip(analysed.errors, analysed.tracebacks, strict=True))
+        log.extend(log_entry(e, t) for e, t in zip(analysed.errors, analysed.tracebacks, strict=True))
     failed = {(e.article_id, e.source) for e in errors}
     if failed:
         warnings.warn(f"{len(failed)} article(s) could not be read or analysed completely: see the errors "
@@ -355,7 +390,7 @@ def analyze(
     sentiment = _frame((j for a in done for j in a.sentiment), TABLE_COLUMNS["sentiment"])
     stance = _frame((e for a in done for e in a.stance), TABLE_COLUMNS["stance"])
     return Analysis(
-        articles=pd.DataFrame([_article_row(a) for a in done], columns=TABLE_COLUMNS["articles"]),
+        articles=pd.DataFrame([article_row(a) for a in done], columns=TABLE_COLUMNS["articles"]),
         sentences=_frame((s for a in done for s in a.sentences), TABLE_COLUMNS["sentences"]),
         mentions=_frame((m for a in done for m in a.mentions), TABLE_COLUMNS["mentions"]),
         quotes=_frame((q for a in done for q in a.quotes), TABLE_COLUMNS["quotes"]),
@@ -367,7 +402,7 @@ def analyze(
         actor_summary=summarize_sentiment(sentiment)[TABLE_COLUMNS["actor_summary"]],
         stance_summary=summarize_stance(count_stance_into({}, stance.to_dict("records")))[
             TABLE_COLUMNS["stance_summary"]],
-        errors=pd.DataFrame([_error_row(e) for e in errors], columns=TABLE_COLUMNS["errors"]),
+        errors=pd.DataFrame([error_row(e) for e in errors], columns=TABLE_COLUMNS["errors"]),
         registry=registry,
         per_article=done,
         error_log=log,

@@ -30,7 +30,7 @@ import seaborn as sns
 from spacy import displacy
 
 from .concordance import dispersion
-from .types import OTHER_ACTOR, ActorRegistry, Article
+from .types import CORPUS_ROW, OTHER_ACTOR, ActorRegistry, Article
 
 __all__ = [
     "actor_palette",
@@ -305,7 +305,7 @@ def plot_tone_heatmap(summary: pd.DataFrame, *, registry: ActorRegistry | None =
     Each cell shows the net tone and, below it, the number of mentions; the
     colour runs from red (-1, every mention negative) to blue (+1).
     """
-    data = summary[(summary.voice == voice) & (summary.article_id != "(corpus)")]
+    data = summary[(summary.voice == voice) & (summary.article_id != CORPUS_ROW)]
     tone = data.pivot_table(index="actor", columns="article_id", values="net_tone")
     count = data.pivot_table(index="actor", columns="article_id", values="mentions", fill_value=0)
     order = [a for a in (registry.ids if registry is not None else []) if a in tone.index]
@@ -330,7 +330,7 @@ def plot_tone_heatmap(summary: pd.DataFrame, *, registry: ActorRegistry | None =
     return fig
 
 
-def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = "(corpus)", registry: ActorRegistry | None = None,
+def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, registry: ActorRegistry | None = None,
                        title: str | None = None, ax=None):
     """Net tone toward each actor with its 95% bootstrap interval, in the author's
     voice and in the quoted voices: who portrays whom how. Give it a summary

@@ -52,7 +52,7 @@ from .calibration import PortrayalRule, load_portrayal_rule
 from .errors import AnalysisError
 from .nlp import sentence_finder, sentence_ids
 from .spans import IntervalIndex
-from .types import OTHER_ACTOR, SENTIMENT_LABELS, Mention, MentionSentiment, Quote
+from .types import CORPUS_ROW, OTHER_ACTOR, SENTIMENT_LABELS, Mention, MentionSentiment, Quote
 
 __all__ = [
     "BACKENDS",
@@ -639,7 +639,7 @@ def count_groups_into(counts: dict, rows: Iterable[dict], *, rule: PortrayalRule
     for row in rows:
         voice_actor = row.get("voice_actor") if isinstance(row.get("voice_actor"), str) else ""
         score, mention = float(row["score"]), _mention_of(row)
-        for article_id in (row["article_id"], "(corpus)"):
+        for article_id in (row["article_id"], CORPUS_ROW):
             for voice, vactor in (("all", ""), (row["voice"], voice_actor)):
                 tally = counts.get((article_id, row["actor"], voice, vactor))
                 if tally is None:
@@ -702,10 +702,10 @@ def summarize_counts(counts: dict, *, rng: np.random.Generator, n_boot: int = 10
         rows.append([*key, n, negative, neutral, positive, round(tally.score_sum / n, 4),
                      round((positive - negative) / n, 4), round(float(np.percentile(tones, 2.5)), 4),
                      round(float(np.percentile(tones, 97.5)), 4), label, confidence,
-                     _label_evidence(tally, label, rule, key[0] == "(corpus)")])
+                     _label_evidence(tally, label, rule, key[0] == CORPUS_ROW)])
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     rank = table.voice.map(lambda v: {"all": 0, "author": 1}.get(v, 2))
-    corpus = table.article_id == "(corpus)"
+    corpus = table.article_id == CORPUS_ROW
     return table.assign(_c=corpus, _r=rank).sort_values(["_c", "article_id", "actor", "_r", "voice"]).drop(
         columns=["_c", "_r"]).reset_index(drop=True)
 

@@ -74,7 +74,7 @@ from .errors import AnalysisError
 from .nlp import doc_text, sentence_ids, sentence_records
 from .spans import IntervalIndex
 from .tables import replacing, write_csv, xml_safe
-from .types import AGENT_KINDS, OTHER_ACTOR, ActorRegistry, Mention, MentionSentiment, Quote, StanceEdge
+from .types import AGENT_KINDS, CORPUS_ROW, OTHER_ACTOR, ActorRegistry, Mention, MentionSentiment, Quote, StanceEdge
 
 __all__ = [
     "load_relation_cues",
@@ -776,7 +776,7 @@ def count_stance_into(counts: dict, rows: Iterable[dict]) -> dict:
     node), for each article and for the corpus (``(corpus)``)."""
     for row in rows:
         src, tgt = _node(row["source_actor"], row["source_name"]), _node(row["target_actor"], row["target_name"])
-        for article_id in (row["article_id"], "(corpus)"):
+        for article_id in (row["article_id"], CORPUS_ROW):
             entry = counts.setdefault((article_id, src, tgt), {"favor": 0, "against": 0, "neutral": 0,
                                                                 "source_actor": row["source_actor"],
                                                                 "target_actor": row["target_actor"],
@@ -802,13 +802,13 @@ def summarize_stance(counts: dict) -> pd.DataFrame:
         rows.append([article_id, src, tgt, c["source_actor"], c["target_actor"], c["favor"], c["against"],
                      c["neutral"], n, round(net, 4), stance, evidence])
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    corpus = table.article_id == "(corpus)"
+    corpus = table.article_id == CORPUS_ROW
     return table.assign(_c=corpus).sort_values(["_c", "article_id", "source", "target"]).drop(
         columns="_c").reset_index(drop=True)
 
 
 def stance_graph(summary: pd.DataFrame, registry: ActorRegistry | None = None, *,
-                 article_id: str = "(corpus)") -> nx.DiGraph:
+                 article_id: str = CORPUS_ROW) -> nx.DiGraph:
     """A directed graph of the aggregated edges of one article (or the corpus).
 
     Nodes carry ``label``, ``kind`` and ``in_registry``; edges ``favor``,
@@ -854,7 +854,7 @@ def write_graphml(graph: nx.DiGraph, path: str | Path) -> Path:
     return path
 
 
-def stance_matrix(summary: pd.DataFrame, *, article_id: str = "(corpus)", values: str = "net") -> pd.DataFrame:
+def stance_matrix(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, values: str = "net") -> pd.DataFrame:
     """Source x target matrix of one ``stance_summary`` column (rows: who;
     columns: toward whom): ``net`` stance by default, ``n`` for the pieces of
     evidence behind each cell."""

@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "Article",
@@ -29,7 +29,6 @@ __all__ = [
     "ActorRegistry",
     "Mention",
     "Quote",
-    "Judgment",
     "MentionSentiment",
     "StanceEdge",
     "Descriptor",
@@ -41,6 +40,7 @@ __all__ = [
     "PRONOUN_TYPES",
     "MENTION_METHODS",
     "OTHER_ACTOR",
+    "CORPUS_ROW",
     "SPEAKER_KINDS",
 ]
 
@@ -70,6 +70,8 @@ MENTION_METHODS = (
 SPEAKER_KINDS = ("named", "unnamed", "unresolved", "none")
 #: Actor id given to entities the registry does not know.
 OTHER_ACTOR = "other"
+#: ``article_id`` of the corpus-wide rows of the summary tables (``actor_summary``, ``stance_summary``).
+CORPUS_ROW = "(corpus)"
 #: Labels of the stance stage.
 STANCES = ("favor", "against", "neutral")
 #: Labels of the sentiment stage, in the order models output them.
@@ -227,23 +229,6 @@ class Quote:
     evidence: str = ""
     sentence_id: int = -1
     speaker_kind: str = "none"  # one of SPEAKER_KINDS
-
-
-@dataclass(frozen=True)
-class Judgment:
-    """A label a stage assigns (sentiment, stance, frame, role), with its evidence.
-
-    Every label the toolkit outputs carries the text that decided it, the
-    method (rule, lexicon or model) and a confidence, so that a researcher can
-    check it and disagree.
-    """
-
-    label: str
-    score: float
-    evidence: str
-    method: str
-    confidence: float
-    details: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
