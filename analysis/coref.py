@@ -74,7 +74,10 @@ _PLEONASTIC_VERBS = frozenset({"be", "seem", "appear", "happen", "mean", "matter
 _DESCRIPTION_DETERMINERS = frozenset(
     {"the", "this", "these", "those", "that", "most", "many", "some", "all", "several", "both"}
 )
-_WINDOW = 3  # sentences back
+_WINDOW = 5  # sentences back
+#: Modifiers that make a title another office ("the vice president", "the former governor").
+_OTHER_OFFICE = frozenset({"vice", "deputy", "assistant", "former", "ex", "lieutenant", "acting", "outgoing",
+                           "incoming", "late", "previous", "next"})
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 _OBJECT_DEPS = ("dobj", "attr", "oprd")
 _OBLIQUE_DEPS = ("dative", "iobj", "pobj", "agent")
@@ -294,7 +297,11 @@ def _anaphors(doc: Doc, taken: set[int], refs_descriptors: set[str]) -> list[tup
         if first not in _DESCRIPTION_DETERMINERS or head.pos_ not in ("NOUN", "PROPN"):
             continue
         words = chunk.text.lower().split()
-        for form in (" ".join(words[-2:]), head.lower_, head.lemma_.lower()):
+        forms = [" ".join(words[-2:])]
+        # "the vice president" is not "the president"
+        if not any(c.lower_.strip(".-") in _OTHER_OFFICE for c in head.lefts):
+            forms += [head.lower_, head.lemma_.lower()]
+        for form in forms:
             if form in refs_descriptors:
                 found.append((chunk.start, chunk.end, "description", form))
                 break

@@ -268,3 +268,15 @@ def test_a_description_resolves_to_the_person_the_article_titles_so(text, descri
 def test_a_title_the_article_never_gives_resolves_to_nobody():
     found = resolve("Helena Marlow signed the order. Later the governor left.")
     assert not [m for m in found if m.text == "the governor"]
+
+
+def test_another_office_with_the_same_title_is_not_its_holder():
+    found = resolve("Valley Gov. Helena Marlow signed the order. Later the lieutenant governor left.")
+    assert not [m for m in found if m.text == "the lieutenant governor"]
+
+
+def test_a_pronoun_finds_an_antecedent_five_sentences_back():
+    text = ("Helena Marlow spoke first. The roads were closed. Trucks waited. Rain fell. "
+            "Nobody moved. She left at noon.")
+    found = resolve(text)
+    assert [(m.text, m.actor) for m in found if m.text == "She"] == [("She", "marlow")]
