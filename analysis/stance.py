@@ -513,18 +513,24 @@ def _embedded(token: Token, quote: Quote, ctx: _Context) -> str | None:
 
 def _one_per_quote(edges: list[StanceEdge]) -> list[StanceEdge]:
     """Several mentions of one target in one quote are one piece of evidence: the
-    surest is kept, the count noted in its cue."""
+    surest is kept, the count noted in its cue. Where they disagree, the
+    attitude of at least twice as many mentions as the other is kept; else none."""
     groups: dict[tuple, list[StanceEdge]] = {}
     for e in edges:
         groups.setdefault((e.quote_id, e.source_actor, e.source_name, e.target_actor, e.target_name if
                            e.target_actor == OTHER_ACTOR else ""), []).append(e)
     out = []
     for group in groups.values():
-        stances = {e.stance for e in group}
-        if len(stances) > 1:
-            continue  # favor and against toward the same target in one quote: no clear attitude
-        best = max(group, key=lambda e: e.confidence)
-        if len(group) > 1:
+        counts = {s: sum(e.stance == s for e in group) for s in ("favor", "against")}
+        major, minor = sorted(counts, key=counts.get, reverse=True)
+        if counts[minor] and counts[major] < 2 * counts[minor]:
+            continue  # favor and against toward the same target in one quote, neither twice the other: unclear
+        kept = [e for e in group if e.stance == major]
+        best = max(kept, key=lambda e: e.confidence)
+        if counts[minor]:
+            best = replace(best, cue=f"{best.cue}; {len(group)} mentions of the target in the quote: "
+                                     f"{counts[major]} {major}, {counts[minor]} {minor}")
+        elif len(group) > 1:
             best = replace(best, cue=f"{best.cue}; {len(group)} mentions of the target in the quote, all {best.stance}")
         out.append(best)
     return out

@@ -296,9 +296,22 @@ def test_many_mentions_of_one_target_in_one_quote_are_one_piece_of_evidence():
     found, records = edges(text, mentions, [q], sentiment)
     assert found == [("union", "against", "mayor", "quote")]
     assert records[0].confidence == pytest.approx(0.95 * 0.9, abs=0.01) and "2 mentions" in records[0].cue
-    # favor and against toward one target in one quote: no clear attitude, no edge
+    # favor and against toward one target in one quote, as often: no clear attitude, no edge
     sentiment = [judged(mentions[0], "negative", 0.95, q), judged(mentions[1], "positive", 0.95, q)]
     assert edges(text, mentions, [q], sentiment)[0] == []
+
+
+def test_the_attitude_of_most_mentions_in_a_quote_wins_when_twice_the_other():
+    text = ('"Ana Ortiz is wrong. Ana Ortiz is careless. Ana Ortiz is rude. The press is kind to Ana Ortiz," '
+            'Tomas Brennaker said.')
+    content = "Ana Ortiz is wrong. Ana Ortiz is careless. Ana Ortiz is rude. The press is kind to Ana Ortiz,"
+    q = quote(text, content, "Tomas Brennaker")
+    mentions = [mention(text, "Ana Ortiz", nth=k) for k in range(4)] + [mention(text, "Tomas Brennaker")]
+    labels = ("negative", "negative", "negative", "positive")
+    sentiment = [judged(m, label, 0.95, q) for m, label in zip(mentions[:4], labels, strict=True)]
+    found, records = edges(text, mentions, [q], sentiment)
+    assert found == [("union", "against", "mayor", "quote")]
+    assert "3 against, 1 favor" in records[0].cue
 
 
 @pytest.mark.parametrize(
