@@ -599,6 +599,11 @@ def _affiliation(doc: Doc, q: Quote, index: IntervalIndex, person: Mention,
 
 
 def _role_owner(doc: Doc, span, index: IntervalIndex, person: Mention) -> tuple[Mention | None, str]:
+    root = span.root
+    if root.dep_ == "appos" and root.head.lemma_.lower() in AFFILIATION_ROLES:  # "Grimm's attorney, William X"
+        owner = _registry_at(index, _role_owners(root.head))
+        if owner is not None:
+            return owner, f"speaks for {owner.text!r} (named as {root.head.text!r})"
     if any(t.lemma_.lower() in AFFILIATION_ROLES for t in span):
         owner = _registry_at(index, [t for t in span if not person.start <= t.idx < person.end])
         if owner is not None:

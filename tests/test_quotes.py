@@ -558,3 +558,9 @@ def test_a_pronoun_speaker_outside_the_registry_stays_unresolved_with_a_note():
     (q,) = _attached_with_doc('John Miller toured the farms. "The roads are closed," he said.')
     assert (q.speaker, q.speaker_actor, q.speaker_kind) == ("he", "", "unresolved")
     assert "most likely refers to 'John Miller'" in q.evidence
+
+
+def test_a_person_named_after_their_role_speaks_for_whom_they_hold_it():
+    text = 'The reply came from the Green Valley Union\'s lawyer, John Miller. "The roads are closed," Miller said.'
+    (q,) = _attached_with_doc(text)
+    assert (q.speaker_actor, q.speaker_kind) == ("growers", "named")

@@ -185,6 +185,8 @@ def test_bare_or_unclear_mentions_give_no_edge(label, confidence):
          "Tomas Brennaker", "said", "indirect"),
         ("Tomas Brennaker confirmed that Ana Ortiz had left the port.", "Ana Ortiz had left the port",
          "Tomas Brennaker", "confirmed", "indirect"),
+        ('"I apologize to Ana Ortiz and anyone I offended," Tomas Brennaker said.',
+         "I apologize to Ana Ortiz and anyone I offended,", "Tomas Brennaker", "said", "direct"),
         ('"The key is getting Ana Ortiz supporters on board," Tomas Brennaker said.',
          "The key is getting Ana Ortiz supporters on board,", "Tomas Brennaker", "said", "direct"),
     ],
