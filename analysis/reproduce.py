@@ -18,11 +18,35 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 
 from .errors import AnalysisError
 
-__all__ = ["notebooks_to_run", "run_notebooks", "figure_digests"]
+__all__ = ["notebooks_to_run", "run_notebooks", "figure_digests", "kernel_manager_class"]
+
+
+def kernel_manager_class():
+    """The Jupyter kernel manager notebooks run with: on POSIX systems the kernel is
+    reached through socket files in a private temporary folder (ZeroMQ IPC) instead
+    of TCP ports on localhost, so no port is open while a notebook runs and the
+    kernel has no "running over TCP without encryption" warning to print; elsewhere
+    (Windows has no IPC transport) Jupyter's default."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if os.name != "posix":
+        return AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            folder = tempfile.mkdtemp(prefix="analysis-kernel-")
+            weakref.finalize(self, shutil.rmtree, folder, True)
+            self.transport, self.ip = "ipc", os.path.join(folder, "kernel")
+
+    return IPCKernelManager
 
 
 def notebooks_to_run(folder: str | Path) -> list[Path]:
@@ -81,6 +105,7 @@ def run_notebooks(folder: str | Path, figures_dir: str | Path, *, output_dir: st
             parameters=chosen,
             progress_bar=False,
             execution_timeout=timeout,
+            kernel_manager_class=kernel_manager_class(),
         )
         _drop_machine_paths(target, notebook)
         done.append(target)

@@ -76,3 +76,22 @@ def test_figures_are_byte_identical_on_a_second_run(tmp_path, tmp_path_factory):
         for absolute in (str(tmp_path), str(NOTEBOOKS[0].parent.resolve())):
             assert f'\\"{absolute}' not in text and f'"{absolute}' not in text, notebook.name
         assert '\\"../' in text, notebook.name  # figures_dir is there, as a relative path
+
+
+def test_notebooks_run_without_kernel_noise(tmp_path, capfd):
+    """`make run` prints no warning that is not the user's business (the kernel's TCP notice)."""
+    import nbformat
+
+    from analysis.reproduce import run_notebooks
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("figures_dir = 'x'", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(6 * 7)")]
+    nbformat.write(nb, folder / "00_tiny.ipynb")
+    (executed,) = run_notebooks(folder, tmp_path / "figures", output_dir=tmp_path / "out", progress=False)
+    assert "42" in executed.read_text(encoding="utf-8")
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "Kernel is running over TCP" not in err
