@@ -450,6 +450,11 @@ def _voice(mention: Mention, quotes: IntervalIndex, span: Span | None = None,
             break  # "called on X to veto", "called for X": a request, not a judgment of X
         subjects = [c for c in node.children if c.dep_ == "nsubj"]
         subjects += [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not subjects and node.dep_ in ("advcl", "xcomp", "conj") and node.tag_ in ("VBG", "VBN", "VB"):
+            if any(c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) for c in node.children):
+                break  # "Calling themselves the X battalion, ...": a name they give themselves, no judgment
+            # "Calling X a coward, Y told ...", "Y went on to call X ...": the governing verb's subject judges
+            subjects = [c for c in node.head.children if c.dep_ == "nsubj"]
         if not subjects or span.start <= subjects[0].i < span.end:
             break
         subject = subjects[0]

@@ -427,12 +427,12 @@ class _Context:
         return False
 
     def topic_of(self, quote: Quote) -> Mention | None:
-        """"..., X said of Y": the one the quote is about."""
+        """"..., X said of Y" ("said about Y"): the one the quote is about."""
         cue = self.cue_token(quote)
         if cue is None:
             return None
         for child in cue.children:
-            if child.dep_ == "prep" and child.lower_ == "of":
+            if child.dep_ == "prep" and child.lower_ in ("of", "about"):
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return self.who.of_phrase(obj)

@@ -306,3 +306,21 @@ def test_a_very_long_sentence_reaches_the_model_as_a_window_around_each_target()
     short = parse("Ana Ortiz met the Dockworkers Union.", cache_dir=False)
     ((window, span, offset),) = sentiment._model_inputs([short.char_span(0, 9)])
     assert (window, span, offset) == ("Ana Ortiz met the Dockworkers Union.", (0, 9), 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Ortiz accused the Dockworkers Union of lying.",
+        "Calling the Dockworkers Union a band of liars, Ana Ortiz left the hall.",
+    ],
+)
+def test_a_judgment_by_a_judging_verb_is_in_its_subjects_voice(text):
+    union = judged(text)[("Dockworkers Union", "union")]
+    assert (union.voice, union.voice_actor) == ("Ana Ortiz", "mayor")
+
+
+def test_a_name_people_give_themselves_is_no_judgment_in_their_voice():
+    found = judged("Calling themselves the Dockworkers Union, the dockers marched to the hall.")
+    assert found[("Dockworkers Union", "union")].voice == "author"
+

@@ -371,13 +371,14 @@ def test_first_person_in_a_quote_is_the_speaker_and_gives_no_edge():
     assert edges(text, [*named_mentions(text), we], [q], [judged(we, "positive", 0.99, q)])[0] == []
 
 
-def test_said_of_names_whom_the_quotes_pronoun_is_about():
-    text = '"She is a disgrace," Tomas Brennaker said of Ana Ortiz.'
+@pytest.mark.parametrize("preposition", ["of", "about"])
+def test_said_of_names_whom_the_quotes_pronoun_is_about(preposition):
+    text = f'"She is a disgrace," Tomas Brennaker said {preposition} Ana Ortiz.'
     q = quote(text, "She is a disgrace,", "Tomas Brennaker")
     she = mention(text, "She", "council", method="pronoun", canonical="Harbour Council")  # a wrong antecedent
     found, records = edges(text, [*named_mentions(text), she], [q], [judged(she, "negative", 0.95, q)])
     assert found == [("union", "against", "mayor", "quote")]
-    assert "said of" in records[0].cue
+    assert "whom the quote is said of" in records[0].cue
 
 
 def test_a_pronoun_in_an_indirect_quote_is_most_likely_the_speaker():
