@@ -30,7 +30,6 @@ belarus-exiles-cnn  ...NATO...
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -42,7 +41,7 @@ from tqdm.auto import tqdm
 from .actors import check_actor, load_actors
 from .batch import ENGINES, run_corpus
 from .concordance import kwic
-from .corpus import load_corpus, scan_corpus
+from .corpus import load_corpus
 from .errors import AnalysisError, CorpusError
 from .evaluate import (
     document_label,
@@ -57,11 +56,9 @@ from .evaluate import (
 )
 from .exercises import build_exercises
 from .pipeline import ERROR_LOG, TABLE_COLUMNS, analyze, quotes_of
-from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
-from .quotes import speaker_shares
-from .reproduce import figure_digests, run_notebooks
+from .reproduce import figure_digests, run_notebooks, write_run_figures
 from .sentiment import BACKENDS, default_backend, load_lexicon, target_predictor
-from .types import SENTIMENT_LABELS, Actor, ActorRegistry, Article
+from .types import SENTIMENT_LABELS, Actor, ActorRegistry
 
 __all__ = ["main", "build_parser"]
 
@@ -260,7 +257,7 @@ def _evaluate_persent(args) -> int:
 def _reproduce(args) -> int:
     registry = load_actors(_default_actors(args.corpus, None))
     run_corpus(args.corpus, args.results, registry, progress=not args.quiet)
-    written = _figures(Path(args.results), Path(args.out), registry, args.corpus)
+    written = write_run_figures(Path(args.results), Path(args.out), registry, args.corpus)
     run_notebooks(args.notebooks, args.out, output_dir=args.executed, progress=not args.quiet)
     digests = figure_digests(args.out)
     if not args.quiet:
@@ -300,47 +297,6 @@ def _train(args) -> int:
     return 0
 
 
-def _figures(out: Path, figures: Path, registry, corpus: str | Path) -> list[Path]:
-    """Per-article figures (dispersion; who speaks) from the written tables and
-    the texts of the corpus the run analysed (streamed, one article at a time).
-
-    Articles that the run did not analyse (error rows) get no figure.
-    """
-    import pandas as pd
-
-    analysed = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
-    analysed = set(analysed.article_id)
-    mentions = pd.read_csv(out / "mentions.csv", dtype={"article_id": str})
-    quotes = pd.read_csv(out / "quotes.csv", dtype={"article_id": str})
-    written = []
-    for art in scan_corpus(corpus):
-        if not isinstance(art, Article) or art.id not in analysed:
-            continue
-        fig = article_dispersion_figure(mentions, art, registry)
-        written.append(save_figure(fig, figures / _figure_name("dispersion", art.id)))
-        plt.close(fig)
-        own = quotes[quotes.article_id == art.id]
-        if len(own):
-            fig = plot_speaker_shares(speaker_shares(own), registry=registry,
-                                      title=f"Who speaks in '{art.title or art.id}'"
-                                            + (" (constructed text)" if art.constructed else ""))
-            written.append(save_figure(fig, figures / _figure_name("speakers", art.id)))
-            plt.close(fig)
-    return written
-
-
-#: Longest article id used whole in a figure's file name (file names stop at 255 bytes).
-_MAX_ID_IN_NAME = 120
-
-
-def _figure_name(kind: str, article_id: str) -> str:
-    """``<kind>_<article_id>.png``; a very long id is shortened and made unique with a hash."""
-    if len(article_id.encode("utf-8")) > _MAX_ID_IN_NAME:
-        digest = hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
-        article_id = f"{article_id[:_MAX_ID_IN_NAME - 13]}-{digest}"
-    return f"{kind}_{article_id}.png"
-
-
 #: Exit status of ``run``: every input analysed / some failed (tables written) / bad invocation or nothing analysed.
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD = 0, 1, 2
 
@@ -375,7 +331,7 @@ def _run(args) -> int:
     written = [out / f"{name}.csv" for name in TABLE_COLUMNS] + [out / "stance_matrix.csv", out / "stance.graphml",
                                                                  out / ERROR_LOG]
     if args.figures:
-        written += _figures(out, Path(args.figures), registry, args.corpus)
+        written += write_run_figures(out, Path(args.figures), registry, args.corpus)
     if not args.quiet:
         print(f"{summary['articles']} input(s): {summary['analysed']} analysed ({summary['resumed']} from an "
               f"earlier run), {summary['errors']} error(s), in {summary['seconds']:.1f} s")

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from .errors import AnalysisError
 
-__all__ = ["notebooks_to_run", "run_notebooks", "figure_digests", "kernel_manager_class"]
+__all__ = ["notebooks_to_run", "run_notebooks", "figure_digests", "kernel_manager_class", "write_run_figures",
+           "figure_file_name"]
 
 
 def kernel_manager_class():
@@ -132,3 +133,51 @@ def figure_digests(folder: str | Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.iterdir()) if p.suffix.lower() in (".png", ".svg", ".pdf")}
 
+
+def write_run_figures(out: Path, figures: Path, registry, corpus: str | Path) -> list[Path]:
+    """Per-article figures (dispersion; who speaks) from the written tables and
+    the texts of the corpus the run analysed (streamed, one article at a time).
+
+    Articles that the run did not analyse (error rows) get no figure.
+    ``python -m analysis run --figures`` and ``python -m analysis figures``
+    write these beside the notebooks' figures.
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from .corpus import scan_corpus
+    from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
+    from .quotes import speaker_shares
+    from .types import Article
+
+    analysed = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
+    analysed = set(analysed.article_id)
+    mentions = pd.read_csv(out / "mentions.csv", dtype={"article_id": str})
+    quotes = pd.read_csv(out / "quotes.csv", dtype={"article_id": str})
+    written = []
+    for art in scan_corpus(corpus):
+        if not isinstance(art, Article) or art.id not in analysed:
+            continue
+        fig = article_dispersion_figure(mentions, art, registry)
+        written.append(save_figure(fig, figures / figure_file_name("dispersion", art.id)))
+        plt.close(fig)
+        own = quotes[quotes.article_id == art.id]
+        if len(own):
+            fig = plot_speaker_shares(speaker_shares(own), registry=registry,
+                                      title=f"Who speaks in '{art.title or art.id}'"
+                                            + (" (constructed text)" if art.constructed else ""))
+            written.append(save_figure(fig, figures / figure_file_name("speakers", art.id)))
+            plt.close(fig)
+    return written
+
+
+#: Longest article id used whole in a figure's file name (file names stop at 255 bytes).
+_MAX_ID_IN_NAME = 120
+
+
+def figure_file_name(kind: str, article_id: str) -> str:
+    """``<kind>_<article_id>.png``; a very long id is shortened and made unique with a hash."""
+    if len(article_id.encode("utf-8")) > _MAX_ID_IN_NAME:
+        digest = hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
+        article_id = f"{article_id[:_MAX_ID_IN_NAME - 13]}-{digest}"
+    return f"{kind}_{article_id}.png"

@@ -53,7 +53,9 @@ def test_run_writes_every_table_with_its_columns(small_corpus, tmp_path):
 
 
 def test_run_figures_place_each_mention_where_it_is_and_mark_constructed_texts(small_corpus, tmp_path, monkeypatch):
-    import analysis.cli as cli
+    import matplotlib.pyplot as plt
+
+    import analysis.plots as plots
 
     shown = {}
 
@@ -61,8 +63,8 @@ def test_run_figures_place_each_mention_where_it_is_and_mark_constructed_texts(s
         shown[path.name] = fig
         return path
 
-    monkeypatch.setattr(cli, "save_figure", keep)
-    monkeypatch.setattr(cli.plt, "close", lambda fig: None)
+    monkeypatch.setattr(plots, "save_figure", keep)  # analysis.reproduce.write_run_figures saves through it
+    monkeypatch.setattr(plt, "close", lambda fig: None)
     main(["run", str(small_corpus), "--out", str(tmp_path / "results"), "--figures", str(tmp_path / "f"), "--quiet",
           "--no-cache"])
     ax = shown["dispersion_a0.png"].axes[0]
