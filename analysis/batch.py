@@ -55,6 +55,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .corpus import scan_corpus
 from .errors import AnalysisError, OutputError
+from .framing import DEFAULT_SCHEMES
 from .tables import escape_formula
 from .types import ActorRegistry, Article, ArticleError
 
@@ -82,7 +83,7 @@ class RunSettings:
     sentiment_backend: str = "lexicon"
     explain: bool = False
     lexicon_file: str | None = None
-    schemes: tuple[str, ...] = ("generic_news", "mfc_policy")
+    schemes: tuple[str, ...] = DEFAULT_SCHEMES
 
     def fingerprint(self) -> str:
         """A hash of the settings that change results (not the cache folder)."""
@@ -403,7 +404,7 @@ def run_corpus(
     sentiment_backend: str | None = None,
     explain: bool = False,
     lexicon_file: str | None = None,
-    schemes: tuple[str, ...] = ("generic_news", "mfc_policy"),
+    schemes: tuple[str, ...] = DEFAULT_SCHEMES,
     progress: bool = True,
 ) -> dict:
     """Analyse a corpus as a stream and write every table to ``out_dir``.

@@ -55,6 +55,7 @@ from .evaluate import (
     score_polarity,
 )
 from .exercises import build_exercises
+from .framing import DEFAULT_SCHEMES
 from .pipeline import ERROR_LOG, TABLE_COLUMNS, analyze, quotes_of
 from .reproduce import figure_digests, run_notebooks, write_run_figures
 from .sentiment import BACKENDS, default_backend, load_lexicon, target_predictor
@@ -97,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--engine", choices=ENGINES, default="local", help="local processes or a Dask cluster")
     run.add_argument("--scheduler", help="dask: address of a running scheduler (default: a LocalCluster)")
-    run.add_argument("--schemes", nargs="+", default=["generic_news", "mfc_policy"],
+    run.add_argument("--schemes", nargs="+", default=list(DEFAULT_SCHEMES),
                      help="frame schemes: shipped ids or YAML files (default: generic_news mfc_policy)")
     _add_common(run)
 

@@ -49,6 +49,8 @@ __all__ = [
     "parse_front_matter",
     "ARTICLE_SUFFIXES",
     "CORPUS_COLUMNS",
+    "METADATA_KEYS",
+    "ARTICLE_ID_PATTERN",
 ]
 
 #: Suffixes of article files (front matter + text) read from a folder.
@@ -62,7 +64,9 @@ _DEFAULT_MAX_BYTES = 50_000_000
 _REQUIRED_COLUMNS = CORPUS_COLUMNS[:2]
 _FRONT_MATTER_REQUIRED = ("id", "title")
 # The metadata an ``Article`` has fields for; every other key goes to ``extra``.
-_METADATA_KEYS = ("id", "title", "outlet", "date", "url", "language", "constructed")
+#: Keys of an article's metadata (front matter, corpus columns other than ``text``).
+METADATA_KEYS = ("id", "title", "outlet", "date", "url", "language", "constructed")
+_METADATA_KEYS = METADATA_KEYS
 _FRONT_MATTER_OPTIONAL = tuple(k for k in _METADATA_KEYS if k not in _FRONT_MATTER_REQUIRED)
 
 _SUPPORTED_INPUTS = (
@@ -74,7 +78,9 @@ _SUPPORTED_INPUTS = (
 _JSONL_SHAPE = 'expected one JSON object per line, e.g. {"id": "a1", "text": "..."}'
 _FENCE = "---"
 _FRONT_MATTER_SHAPE = "---\nid: my-article\ntitle: ...\n---"
-_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: What an article id may look like.
+ARTICLE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_ID_PATTERN = ARTICLE_ID_PATTERN
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Lone UTF-16 surrogates: JSON can write them (\ud800) but they are not text.
 _SURROGATE = re.compile("[\ud800-\udfff]")

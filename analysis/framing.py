@@ -105,11 +105,14 @@ __all__ = [
     "sentence_frame_records",
     "profile_records",
     "FRAME_COLUMNS",
+    "DEFAULT_SCHEMES",
     "PROFILE_COLUMNS",
     "SCHEME_KEYS",
     "FRAME_KEYS",
 ]
 
+#: Frame schemes a run applies unless told otherwise (shipped in ``analysis/resources/frames``).
+DEFAULT_SCHEMES = ("generic_news", "mfc_policy")
 #: Columns of the sentence-level table of :func:`score_frames`.
 FRAME_COLUMNS = (
     "article_id", "scheme", "frame", "level", "sentence_id", "score", "indicators", "evidence", "confidence",

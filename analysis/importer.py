@@ -59,7 +59,7 @@ from typing import NamedTuple
 
 import yaml
 
-from analysis.corpus import ARTICLE_SUFFIXES, read_article, scan_corpus
+from analysis.corpus import ARTICLE_ID_PATTERN, ARTICLE_SUFFIXES, METADATA_KEYS, read_article, scan_corpus
 from analysis.errors import AnalysisError, CorpusError, PipelineError
 from analysis.evaluate import read_persent, read_polnear
 from analysis.types import Article, ArticleError
@@ -80,8 +80,8 @@ IMPORT_SUFFIXES = (".html", ".htm", *ARTICLE_SUFFIXES, ".jsonl", ".csv")
 TRAFILATURA_VERSION = "2.3.1"
 
 # Front-matter keys of an article file, in the order they are written.
-_FRONT_MATTER_KEYS = ("id", "title", "outlet", "date", "url", "language", "constructed")
-_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_FRONT_MATTER_KEYS = METADATA_KEYS
+_ID_PATTERN = ARTICLE_ID_PATTERN
 _MAX_SLUG = 60
 _FALLBACK_ID = "article"
 # A first line longer than this is a paragraph, not a headline.

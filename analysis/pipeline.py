@@ -29,11 +29,12 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .coref import resolve_references
-from .framing import PROFILE_COLUMNS, profile_records, sentence_frame_records
+from .framing import DEFAULT_SCHEMES, PROFILE_COLUMNS, profile_records, sentence_frame_records
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, sentence_records
 from .quotes import attach_speakers, extract_quotes
 from .roles import assign_roles, find_descriptors
+from .sentiment import SUMMARY_COLUMNS as SENTIMENT_SUMMARY_COLUMNS
 from .sentiment import (
     Lexicon,
     count_groups_into,
@@ -42,6 +43,7 @@ from .sentiment import (
     summarize_counts,
     summarize_sentiment,
 )
+from .stance import SUMMARY_COLUMNS as STANCE_SUMMARY_COLUMNS
 from .stance import count_stance_into, find_stance, summarize_stance, write_network
 from .tables import write_csv
 from .types import (
@@ -81,11 +83,8 @@ TABLE_COLUMNS = {
                     "confidence"],
     "roles": ["article_id", "actor", "main_role", "fine_role", "confidence", "scores", "evidence"],
     "frames": list(PROFILE_COLUMNS),
-    "actor_summary": ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
-                      "mean_score", "net_tone", "net_tone_low", "net_tone_high", "label", "label_confidence",
-                      "label_evidence"],
-    "stance_summary": ["article_id", "source", "target", "source_actor", "target_actor", "favor", "against",
-                       "neutral", "n", "net", "stance", "evidence"],
+    "actor_summary": list(SENTIMENT_SUMMARY_COLUMNS),
+    "stance_summary": list(STANCE_SUMMARY_COLUMNS),
     "errors": ["article_id", "source", "stage", "message"],
 }
 
@@ -110,8 +109,6 @@ class ArticleAnalysis:
     tracebacks: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
-#: Frame schemes applied by default (``analysis/resources/frames``).
-DEFAULT_SCHEMES = ("generic_news", "mfc_policy")
 
 
 def _frame_rows(doc, article_id: str, n_sentences: int, schemes) -> tuple[dict, ...]:
