@@ -5,7 +5,7 @@ the labels the tool gives, without seeing the tool's labels; agreement is then
 computed between every pair of coders, between each coder and the tool, and
 over all coders together.
 
-Three tasks, one unit each:
+Four tasks, one unit each:
 
 * ``sentiment``: one actor mention. How does the text portray the actor here?
   (``negative | neutral | positive``)
@@ -13,6 +13,13 @@ Three tasks, one unit each:
   or against the target? (``favor | against | neutral``)
 * ``role``: an actor in an article. How does the article cast the actor?
   (``protagonist | antagonist | innocent | none``)
+* ``frame``: one sentence. Which generic news frame (Semetko & Valkenburg
+  2000) does it use? (``conflict | human_interest | economic_consequences |
+  morality | responsibility | none``); the tool's label is the top frame of
+  the shipped ``generic_news`` scheme in the sentence. These codes can train
+  a frame scheme of their own (:mod:`analysis.frame_learning`), whose
+  agreement with the coders :func:`machine_agreement` reports and
+  :func:`plot_machine_agreement` draws.
 
 The workflow: :func:`coding_sheet` -> :func:`save_sheet` (a UTF-8 CSV that
 opens in any spreadsheet) -> code it in the spreadsheet or with
@@ -24,7 +31,8 @@ Unit ids are built from the article id and the unit's offsets or ids, never
 from row order, so sheets made at different times (or from a sample) can be
 merged: ``belarus-exiles-cnn:23-40:exiles`` (a mention: offsets and actor),
 ``belarus-exiles-cnn:s11:exiles>putin`` (a pair in sentence 11),
-``belarus-exiles-cnn:putin`` (an actor in an article). In every context,
+``belarus-exiles-cnn:putin`` (an actor in an article),
+``belarus-exiles-cnn:s11`` (sentence 11). In every context but a sentence's,
 ⟦ ⟧ marks the target.
 
 Examples
@@ -68,6 +76,11 @@ no variation, no reliability to assess).
 Krippendorff (2004, p. 241) suggests relying on variables with alpha >= .800
 and drawing only tentative conclusions from .667 <= alpha < .800.
 
+* Semetko, H. A. and Valkenburg, P. M. (2000). Framing European politics: a
+  content analysis of press and television news. *Journal of Communication*
+  50(2), 93-109.
+* Efron, B. and Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+  Chapman & Hall (percentile intervals, ch. 13).
 * Cohen, J. (1960). A coefficient of agreement for nominal scales.
   *Educational and Psychological Measurement* 20(1), 37-46.
 * Krippendorff, K. (2004). *Content Analysis: An Introduction to Its
@@ -112,20 +125,28 @@ __all__ = [
     "agreement",
     "confusion",
     "plot_confusion",
+    "MACHINE",
+    "machine_agreement",
+    "plot_machine_agreement",
     "simulate_coder",
 ]
 
+#: The frame scheme whose frames are the labels of the ``frame`` task (and whose top frame is the tool's label).
+FRAME_SCHEME = "generic_news"
 #: Valid labels of each coding task (the labels the tool gives).
 TASKS: dict[str, tuple[str, ...]] = {
     "sentiment": tuple(SENTIMENT_LABELS),
     "stance": tuple(STANCES),
     "role": (*MAIN_ROLES, "none"),
+    # the frame ids of analysis/resources/frames/generic_news.yaml, in its order (a test checks they match)
+    "frame": ("conflict", "human_interest", "economic_consequences", "morality", "responsibility", "none"),
 }
 #: The question a coder answers for each unit, shown on the form.
 QUESTIONS = {
     "sentiment": "How does the text portray the marked actor ⟦ ⟧ at this mention?",
     "stance": "In this sentence, is the source for or against the target ⟦ ⟧?",
     "role": "How does the article cast this actor (⟦ ⟧ marks its mentions)?",
+    "frame": "Which generic news frame does this sentence use most (none if none)?",
 }
 #: Columns of a coding sheet, per task; ``label``, ``coder`` and ``note`` are the coder's.
 SHEET_COLUMNS = {
@@ -134,9 +155,12 @@ SHEET_COLUMNS = {
     "stance": ["unit_id", "task", "article_id", "sentence_id", "source", "target", "context", "label", "coder",
                "note"],
     "role": ["unit_id", "task", "article_id", "actor", "context", "label", "coder", "note"],
+    "frame": ["unit_id", "task", "article_id", "sentence_id", "context", "label", "coder", "note"],
 }
 #: Coder name of the tool's labels in agreement and confusion tables.
 TOOL = "tool"
+#: Coder name of a learned scheme's codes in :func:`machine_agreement`.
+MACHINE = "machine"
 _CODER_COLUMNS = ("label", "coder", "note")
 _OPEN, _CLOSE = "⟦", "⟧"
 _GAP = " … "
@@ -260,7 +284,27 @@ def _role_units(tables) -> pd.DataFrame:
     return pd.DataFrame(units)
 
 
-_UNITS = {"sentiment": _sentiment_units, "stance": _stance_units, "role": _role_units}
+def _frame_units(tables) -> pd.DataFrame:
+    sentences = _table(tables, "sentences", "frame")
+    frames = _table(tables, "frames", "frame")
+    rows = frames[(frames.level == "sentence") & (frames.scheme == FRAME_SCHEME)]
+    order = {frame: i for i, frame in enumerate(TASKS["frame"])}
+    # top frame of each sentence: highest score, ties to the scheme's first frame (never by name)
+    rows = rows.assign(_rank=rows.frame.map(order).fillna(len(order)), score=rows.score.astype(float))
+    top = rows.sort_values(["score", "_rank"], ascending=[False, True]).drop_duplicates(["article_id", "sentence_id"])
+    top = {(str(r.article_id), int(r.sentence_id)): str(r.frame) for r in top.itertuples()}
+    # a run without the generic_news scheme says nothing about these frames: no tool label, not "none"
+    default = "none" if (frames.scheme == FRAME_SCHEME).any() else ""
+    units = [{
+        "unit_id": f"{r.article_id}:s{int(r.sentence_id)}", "article_id": str(r.article_id),
+        "sentence_id": int(r.sentence_id), "context": re.sub(r"\s+", " ", str(r.text)).strip(),
+        "tool": top.get((str(r.article_id), int(r.sentence_id)), default),
+        "_order": (str(r.article_id), int(r.sentence_id)),
+    } for r in sentences.itertuples()]
+    return pd.DataFrame(units)
+
+
+_UNITS = {"sentiment": _sentiment_units, "stance": _stance_units, "role": _role_units, "frame": _frame_units}
 
 
 def _units(tables, task: str) -> pd.DataFrame:
@@ -281,11 +325,11 @@ def coding_sheet(analysis_tables, task: str, *, coder: str = "", sample: int | N
     ----------
     analysis_tables
         An :class:`~analysis.pipeline.Analysis`, a dict of its tables
-        (``sentences`` and ``sentiment``, ``stance`` + ``mentions`` or
-        ``roles`` + ``mentions``), or a results folder written by
-        ``python -m analysis run``.
+        (``sentences`` and ``sentiment``, ``stance`` + ``mentions``,
+        ``roles`` + ``mentions`` or ``frames``), or a results folder written
+        by ``python -m analysis run``.
     task
-        ``sentiment``, ``stance`` or ``role`` (see :data:`TASKS`).
+        ``sentiment``, ``stance``, ``role`` or ``frame`` (see :data:`TASKS`).
     coder
         Name written in the ``coder`` column (each coder codes their own copy).
     sample
@@ -300,7 +344,8 @@ def coding_sheet(analysis_tables, task: str, *, coder: str = "", sample: int | N
     pandas.DataFrame
         Columns :data:`SHEET_COLUMNS` ``[task]``, units in text order; ``context``
         is the sentence (for roles: every sentence mentioning the actor, joined
-        by " … ") with the target marked ⟦ ⟧.
+        by " … ") with the target marked ⟦ ⟧ (a frame unit is the sentence
+        itself: nothing is marked).
 
     Examples
     --------
@@ -330,7 +375,10 @@ def tool_labels(analysis_tables, task: str) -> pd.DataFrame:
     A stance unit with several edges (e.g. a favorable quote and a hostile
     relation cue in one sentence) gets the aggregated label, by the rule of
     ``stance_summary`` (net = (favor - against) / n; favor or against when
-    |net| >= 0.2, else neutral).
+    |net| >= 0.2, else neutral). A frame unit (a sentence) gets the frame of
+    the ``generic_news`` scheme with the highest score in it (ties: the
+    scheme's first), ``none`` when no frame matched, and no label when the
+    run did not apply that scheme.
 
     Returns
     -------
@@ -1003,6 +1051,221 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, ax=None):
     demo = "DEMO, invented codes: " if any(str(x).startswith("simulated") for x in (name_a, name_b)) else ""
     ax.set_title(title or f"{demo}{name_a} vs {name_b}: {agree} of {n} units agree{share}", loc="left")
     ax.tick_params(axis="y", rotation=0)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- a machine among the coders
+
+
+def _kappa_and_percent(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Cohen's kappa and percent agreement of two aligned label arrays (integer codes), as NLTK computes them."""
+    observed = float(np.mean(a == b))
+    size = int(max(a.max(), b.max())) + 1
+    expected = float(np.bincount(a, minlength=size) @ np.bincount(b, minlength=size)) / len(a) ** 2
+    kappa = (observed - expected) / (1 - expected) if not math.isclose(expected, 1.0) else math.nan
+    return kappa, 100 * observed
+
+
+def _bootstrap_intervals(a: list[str], b: list[str], n_boot: int, rng: np.random.Generator) -> dict:
+    """95% percentile intervals of kappa and percent agreement over resampled units (Efron & Tibshirani 1993)."""
+    nan = {"kappa": (math.nan, math.nan), "percent_agreement": (math.nan, math.nan)}
+    if not a or n_boot < 1:
+        return nan
+    _, coded = np.unique(np.array(a + b, dtype=object), return_inverse=True)
+    x, y = coded[: len(a)], coded[len(a):]
+    draws = np.array([_kappa_and_percent(x[pick], y[pick])
+                      for pick in rng.integers(0, len(a), size=(n_boot, len(a)))])
+    intervals = {}
+    for column, statistic in enumerate(("kappa", "percent_agreement")):
+        values = draws[:, column][~np.isnan(draws[:, column])]
+        intervals[statistic] = tuple(np.percentile(values, [2.5, 97.5])) if len(values) else (math.nan, math.nan)
+    return intervals
+
+
+def machine_agreement(codes: pd.DataFrame, machine: pd.DataFrame, *, teacher: str | None = None,
+                      n_boot: int = 1000, seed: int = 13) -> pd.DataFrame:
+    """Agreement of a machine's codes with each coder, beside the coders' agreement with each other.
+
+    Every pair gets the same statistics, computed by :func:`agreement` over
+    the units both coded: Cohen's kappa and percent agreement, each with a
+    95% bootstrap interval over those units.
+
+    Parameters
+    ----------
+    codes
+        The human coders' codes, long form ``unit_id, coder, label``
+        (:func:`merge_codes`).
+    machine
+        The machine's codes, ``unit_id, label`` (any ``coder`` column is
+        ignored; it is named :data:`MACHINE`). To be reported, these must be
+        codes of units the machine did not learn from (e.g. the cross-validated
+        codes of :func:`analysis.frame_learning.learn_frame_scheme_from_coder`):
+        on its own training units a model agrees with its teacher far more than
+        on new text.
+    teacher
+        The coder whose codes the machine learned from: their pair is marked
+        ``(teacher)`` and its note says so.
+    n_boot
+        Bootstrap resamples of the units of each pair (0: no intervals).
+    seed
+        Seed of the resamples.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long form, two rows per pair (``statistic`` ``kappa``, then
+        ``percent_agreement``, 0-100): ``pair, a, b, statistic, value, low,
+        high, n, note``. Pairs of coders come first, then the machine against
+        each coder (the teacher first). ``n`` is the number of units both
+        coded; an undefined value is NaN and ``note`` says why.
+
+    Raises
+    ------
+    AnalysisError
+        Missing columns, or a coder named :data:`MACHINE` (or ``teacher`` not
+        among the coders), naming the argument.
+
+    Examples
+    --------
+    >>> codes = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"] * 2, "coder": ["ana"] * 4 + ["ben"] * 4,
+    ...                       "label": ["war", "war", "money", "none", "war", "money", "money", "none"]})
+    >>> machine = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "label": ["war", "war", "money", "war"]})
+    >>> table = machine_agreement(codes, machine, teacher="ana", n_boot=0)
+    >>> table[table.statistic == "kappa"].round(3)[["pair", "value", "n"]].values.tolist()
+    [['ana vs ben', 0.636, 4], ['machine vs ana (teacher)', 0.556, 4], ['machine vs ben', 0.273, 4]]
+
+    Notes
+    -----
+    Kappa (Cohen 1960) and percent agreement are those of :func:`agreement`
+    (NLTK's ``AnnotationTask``); the intervals are bootstrap percentile
+    intervals (Efron & Tibshirani 1993) over the units of the pair,
+    recomputing kappa with the same formula. They show how much the figures
+    would move with another sample of units of the same size, not how far the
+    codes are right.
+    """
+    for name, frame, needed in (("codes", codes, ("unit_id", "coder", "label")),
+                                ("machine", machine, ("unit_id", "label"))):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise AnalysisError(f"{name} need the columns {', '.join(needed)}; missing {', '.join(missing)}",
+                                source=name)
+    humans = codes[_coded(codes)][["unit_id", "coder", "label"]].astype(str)
+    coders = sorted(set(humans.coder))
+    if MACHINE in coders:
+        raise AnalysisError(f"a coder is named {MACHINE!r}, the name of the machine's codes; rename the coder",
+                            source="codes")
+    if teacher is not None and teacher not in coders:
+        raise AnalysisError(f"teacher {teacher!r} is not among the coders ({', '.join(coders) or 'none'})",
+                            source="teacher")
+    machine = machine[_coded(machine)][["unit_id", "label"]].astype(str).assign(coder=MACHINE)
+    table = agreement(pd.concat([humans, machine], ignore_index=True))
+    table = table[table.a != "(all coders)"]
+    by_coder = {c: dict(zip(g.unit_id, g.label)) for c, g in pd.concat([humans, machine]).groupby("coder")}
+    rng = np.random.default_rng(seed)
+    human_pairs, machine_pairs = [], []
+    for row in table.itertuples():
+        a, b = (row.b, row.a) if row.b == MACHINE else (row.a, row.b)  # the machine first in its pairs
+        shared = sorted(by_coder[a].keys() & by_coder[b].keys())
+        intervals = _bootstrap_intervals([by_coder[a][u] for u in shared], [by_coder[b][u] for u in shared],
+                                         n_boot, rng)
+        is_teacher = a == MACHINE and b == teacher
+        note = "; ".join(filter(None, [f"the machine learned from {b}'s codes" if is_teacher else "", row.note]))
+        for statistic in ("kappa", "percent_agreement"):
+            low, high = intervals[statistic]
+            value = getattr(row, statistic)
+            entry = {"pair": f"{a} vs {b}{' (teacher)' if is_teacher else ''}", "a": a, "b": b,
+                     "statistic": statistic, "value": value, "low": low if not math.isnan(value) else math.nan,
+                     "high": high if not math.isnan(value) else math.nan, "n": int(row.n), "note": note}
+            (machine_pairs if a == MACHINE else human_pairs).append((not is_teacher, entry))
+    rows = [entry for _, entry in human_pairs] + [entry for _, entry in sorted(machine_pairs, key=lambda e: e[0])]
+    columns = ["pair", "a", "b", "statistic", "value", "low", "high", "n", "note"]
+    return pd.DataFrame(rows, columns=columns).astype({"value": float, "low": float, "high": float, "n": int})
+
+
+def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None):
+    """Dot plot of :func:`machine_agreement`: kappa and percent agreement per pair, with intervals and n.
+
+    One panel per statistic, one row per pair (coders' pairs grey, the
+    machine's orange), each value as a dot with its 95% bootstrap interval
+    and written beside it; the number of units of each pair on the right.
+    Titles say DEMO when a coder's name says ``simulated``. Write it with
+    :func:`analysis.plots.save_figure`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"pair": ["ana vs ben", "ana vs ben", "machine vs ana", "machine vs ana"],
+    ...                       "a": ["ana", "ana", "machine", "machine"], "b": ["ben", "ben", "ana", "ana"],
+    ...                       "statistic": ["kappa", "percent_agreement"] * 2, "value": [0.6, 80.0, 0.5, 75.0],
+    ...                       "low": [0.4, 70.0, 0.3, 65.0], "high": [0.8, 90.0, 0.7, 85.0], "n": [40] * 4})
+    >>> fig = plot_machine_agreement(table)
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ["Cohen's kappa (0 = chance, 1 = perfect)", 'percent agreement (% of units)']
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    statistics = {"kappa": ("Cohen's kappa (0 = chance, 1 = perfect)", (-0.2, 1.0)),
+                  "percent_agreement": ("percent agreement (% of units)", (0.0, 100.0))}
+    unknown = sorted(set(table.statistic) - set(statistics))
+    if unknown:
+        raise AnalysisError(f"unknown statistic {unknown[0]!r}; plot_machine_agreement draws "
+                            f"{', '.join(statistics)} (from machine_agreement)", source="table")
+    pairs = list(dict.fromkeys(table.pair))
+    shown = [s for s in statistics if s in set(table.statistic)]
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown) + 2.2, 0.55 * len(pairs) + 2.2),
+                             sharey=True, squeeze=False)
+    colours = {"coders": "#7f7f7f", MACHINE: "#d55e00"}  # colour-blind safe (Okabe & Ito)
+    for ax, statistic in zip(axes[0], shown):
+        label, (low_limit, high_limit) = statistics[statistic]
+        rows = table[table.statistic == statistic].set_index("pair")
+        span = high_limit - low_limit
+        for y, pair in enumerate(pairs):
+            if pair not in rows.index:
+                continue
+            row = rows.loc[pair]
+            colour = colours[MACHINE if row.a == MACHINE else "coders"]
+            if pd.isna(row.value):
+                ax.text(low_limit + 0.02 * span, y, "undefined (see the table's note)", va="center",
+                        fontsize="small", color="#666666")
+                continue
+            if not (pd.isna(row.low) or pd.isna(row.high)):
+                ax.plot([row.low, row.high], [y, y], color=colour, linewidth=2.2, solid_capstyle="butt")
+            ax.plot(row.value, y, "o", color=colour, markersize=7, zorder=3)
+            right = row.high if not pd.isna(row.high) else row.value
+            ax.annotate(f"{row.value:.2f}" if statistic == "kappa" else f"{row.value:.0f}%", (right, y),
+                        xytext=(5, 0), textcoords="offset points", va="center", fontsize="small")
+        low_limit = min(low_limit, float(np.nanmin([*rows["low"], *rows["value"], low_limit])) - 0.05 * span)
+        ax.set_xlim(low_limit, high_limit + 0.12 * span)
+        if statistic == "kappa":
+            ax.axvline(0, color="#999999", linewidth=0.8, linestyle="--", zorder=0)
+        ax.set_xlabel(label)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.8)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    first, last = axes[0][0], axes[0][-1]
+    first.set_yticks(range(len(pairs)))
+    first.set_yticklabels(pairs)
+    first.set_ylim(len(pairs) - 0.5, -0.5)
+    first.tick_params(axis="y", length=0)
+    n_of = table.drop_duplicates("pair").set_index("pair")["n"]
+    for y, pair in enumerate(pairs):
+        last.annotate(f"n={int(n_of[pair])} units", (1.0, y), xycoords=("axes fraction", "data"), xytext=(8, 0),
+                      textcoords="offset points", va="center", fontsize="small", color="#555555")
+    names = set(table.a) | set(table.b)
+    demo = "DEMO, simulated coders: " if any(str(x).startswith("simulated") for x in names) else ""
+    n_range = sorted({int(n) for n in table.n})
+    n_text = f"{n_range[0]}" if len(n_range) == 1 else f"{n_range[0]}-{n_range[-1]}"
+    fig.suptitle(title or f"{demo}does the learned frame scheme (machine) code like the coders?", x=0.01,
+                 ha="left", fontsize="large", fontweight="bold")
+    first.set_title(f"Agreement per pair over the n = {n_text} units both coded; the machine's codes are held out "
+                    "(of units it did not learn from). Lines: 95% bootstrap intervals over units.",
+                    loc="left", fontsize="small", color="#333333", pad=26)
+    handles = [Line2D([], [], color=colours["coders"], marker="o", linewidth=2.2, label="coder vs coder"),
+               Line2D([], [], color=colours[MACHINE], marker="o", linewidth=2.2, label="machine vs coder")]
+    first.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,
+                 fontsize="small", borderaxespad=0.2)
     fig.tight_layout()
     return fig
 

@@ -14,6 +14,12 @@ Frame ids keep the code recoverable: code ``3`` becomes frame ``code_3``
 (letters are lowercased and other characters become ``_``); labels and
 definitions come from an optional codebook file.
 
+:func:`learn_frame_scheme_from_coder` does the same from the long-form codes
+of :mod:`analysis.coding` (one coder's codes of sentences or paragraphs) and
+returns the machine's cross-validated codes, to set beside the coders'
+agreement (:func:`analysis.coding.machine_agreement`); :func:`machine_codes`
+codes every unit of a corpus with a scheme.
+
 :func:`evaluate_frame_scheme` scores any scheme (shipped id, scheme file or
 learned scheme) against coded units with the same per-text scoring the
 pipeline uses: each unit is parsed and treated as a small article, and its
@@ -42,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -80,6 +87,9 @@ __all__ = [
     "cross_validate",
     "score_codes",
     "learn_frame_scheme",
+    "CoderFrameScheme",
+    "learn_frame_scheme_from_coder",
+    "machine_codes",
     "parse_learned_scheme",
     "learned_frame_records",
     "unit_top_frames",
@@ -934,6 +944,205 @@ def learn_frame_scheme(coded: str | os.PathLike[str], out: str | os.PathLike[str
               f"# Its model is {model_path.name} (same folder; plain arrays, no pickle); keep them together.\n")
     out.write_text(header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), "utf-8")
     return LearnReport(out, model_path, len(units.codes), scores, warnings)
+
+
+@dataclass(frozen=True, eq=False)
+class CoderFrameScheme:
+    """What :func:`learn_frame_scheme_from_coder` wrote, and the machine's codes of units it did not learn from.
+
+    ``held_out_codes`` has the columns ``unit_id, coder, label, how``: one row
+    per unit coded by anyone, ``how`` saying why the machine had not seen it
+    (``cross-validated``: coded by a model fitted on the other folds;
+    ``not learned from``: a unit outside the training units, coded by the
+    final model). ``left_out_codes`` are the teacher's codes with too few
+    units to learn (their units are among the ``not learned from``).
+    """
+
+    report: LearnReport
+    coder: str
+    training_file: Path
+    held_out_codes: pd.DataFrame
+    left_out_codes: tuple[str, ...] = ()
+
+
+def _long_codes(codes: pd.DataFrame, units: pd.DataFrame, text: str) -> pd.DataFrame:
+    """The coded rows of ``codes`` with each unit's text, checked."""
+    for name, frame, needed in (("codes", codes, ("unit_id", "coder", "label")), ("units", units, ("unit_id", text))):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise CodedUnitsError(f"{name} need the columns {', '.join(needed)}; missing {', '.join(missing)}"
+                                  + (" (name the text column with text=)" if text in missing else ""), source=name)
+    coded = codes.assign(unit_id=codes.unit_id.astype(str), label=codes.label.fillna("").astype(str).str.strip())
+    coded = coded[coded.label != ""][["unit_id", "coder", "label"]]
+    texts = units.assign(unit_id=units.unit_id.astype(str)).drop_duplicates("unit_id").set_index("unit_id")[text]
+    texts = texts.fillna("").astype(str).map(lambda v: " ".join(v.split()))
+    textless = sorted(set(coded.unit_id) - set(texts[texts != ""].index))
+    if textless:
+        raise CodedUnitsError(f"{len(textless)} coded unit(s) have no text in units (e.g. {textless[0]!r}); give "
+                              "every coded unit's text", source="units")
+    return coded.assign(text=coded.unit_id.map(texts))
+
+
+def learn_frame_scheme_from_coder(codes: pd.DataFrame, units: pd.DataFrame, out: str | os.PathLike[str], *,
+                                  coder: str, text: str = "text", none: Iterable[str] = ("none",), folds: int = 5,
+                                  min_units: int | None = None, seed: int = 13, n_boot: int = 1000,
+                                  **model_options) -> CoderFrameScheme:
+    """Learn a frame scheme from one coder's codes, and code every coded unit with a model that did not see it.
+
+    Writes the coder's units as a CSV (``unit_id, text, label``: the file
+    :func:`learn_frame_scheme` reads, ``<out stem>.units.csv``), learns the
+    scheme from it (``out`` and its ``.npz``, with stratified
+    cross-validation), and returns the machine's *held-out* codes: each of
+    the coder's units coded by the cross-validation model that left it out,
+    and every other coded unit (another coder's, or a unit of a code left
+    out) by the final model, which never saw it.
+
+    Parameters
+    ----------
+    codes
+        Long form ``unit_id, coder, label`` (e.g.
+        :func:`analysis.coding.merge_codes`): every coder's codes.
+    units
+        ``unit_id`` and the unit's text (column ``text``), e.g. a coding
+        sheet of the ``frame`` task (``text="context"``).
+    out
+        The scheme file to write (``.yaml``).
+    coder
+        The coder whose codes the scheme learns (the teacher).
+    text
+        The column of ``units`` holding the text.
+    none
+        Labels meaning "no frame" (a unit the scheme gives no frame).
+    folds, seed, n_boot
+        Cross-validation folds, seed of the folds and the bootstrap, and
+        bootstrap resamples of :func:`learn_frame_scheme`.
+    min_units
+        Codes with fewer of the coder's units are left out of the scheme
+        (default ``folds``: every code learned has a unit in each fold; the
+        least is 2, as cross-validation needs).
+
+    Returns
+    -------
+    CoderFrameScheme
+        The :class:`LearnReport` (its warnings name the codes left out), the
+        training file and the held-out codes.
+
+    Raises
+    ------
+    CodedUnitsError
+        Missing columns, a coder with no codes (listing the coders), coded
+        units with no text, or fewer than two codes with ``min_units`` units.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> texts = [f"Troops fought near {t} again." for t in "ABCDEF"] + [f"Bread prices rose in {t}." for t in "ABCDEF"]
+    >>> units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(12)], "text": texts})
+    >>> codes = units.assign(coder="ana", label=["conflict"] * 6 + ["economy"] * 6)
+    >>> learned = learn_frame_scheme_from_coder(codes, units, Path(tempfile.mkdtemp()) / "ana.yaml", coder="ana",
+    ...                                         folds=3, n_boot=0)
+    >>> learned.held_out_codes.label.tolist() == codes.label.tolist(), learned.held_out_codes.how.unique().tolist()
+    (True, ['cross-validated'])
+
+    Notes
+    -----
+    The held-out codes are what may be set beside human coders: a model
+    scored on the units it was fitted on agrees with its teacher far more
+    than it will on new text (Hastie, Tibshirani & Friedman 2009, sec. 7.10).
+    Learning from one coder rather than from the units two coders agree on
+    keeps the hard units (dropping them makes the machine look better than it
+    is) and leaves the other coders as independent judges.
+    """
+    coded = _long_codes(codes, units, text)
+    mine = coded[coded.coder == coder]
+    if mine.empty:
+        coders = sorted(set(coded.coder))
+        raise CodedUnitsError(f"coder {coder!r} has no codes; the coders are {', '.join(map(repr, coders)) or 'none'}",
+                              source="coder")
+    if mine.unit_id.duplicated().any():
+        raise CodedUnitsError(f"coder {coder!r} coded unit {mine.unit_id[mine.unit_id.duplicated()].iloc[0]!r} more "
+                              "than once; combine the files with analysis.coding.merge_codes()", source="codes")
+    none = tuple(str(v) for v in none)
+    least = max(2, folds if min_units is None else min_units)
+    counts = Counter(mine.label)
+    left_out = tuple(sorted(code for code, n in counts.items() if n < least))
+    if len(counts) - len(left_out) < 2:
+        raise CodedUnitsError(f"coder {coder!r} used fewer than two codes with at least {least} units each "
+                              f"({dict(sorted(counts.items()))}); a classifier needs two; code more units",
+                              source="codes")
+    out = Path(out)
+    training_file = out.with_name(f"{out.stem}.units.csv")
+    training_file.parent.mkdir(parents=True, exist_ok=True)
+    mine[["unit_id", "text", "label"]].to_csv(training_file, index=False, encoding="utf-8", lineterminator="\n")
+    report = learn_frame_scheme(training_file, out, text="text", label="label", none=none, skip=left_out,
+                                folds=folds, seed=seed, n_boot=n_boot, **model_options)
+    if left_out:
+        report = dataclasses.replace(report, warnings=(
+            f"code(s) {', '.join(map(repr, left_out))} of {coder!r} have fewer than {least} units: left out of the "
+            "scheme (the machine never gives them)", *report.warnings))
+    # read_coded_units keeps the rows in file order, leaving out exactly the skipped codes
+    learned = mine[~mine.label.isin(left_out)]
+
+    def as_label(code: str) -> str:
+        return none[0] if code == NONE_CODE and none else code
+
+    rows = [{"unit_id": u, "label": as_label(code), "how": "cross-validated"}
+            for u, code in zip(learned.unit_id, report.cross_validation["predicted"], strict=True)]
+    unseen = coded[~coded.unit_id.isin(learned.unit_id)].drop_duplicates("unit_id")
+    if len(unseen):
+        model = _load_model(str(report.model_path), "")
+        rows += [{"unit_id": u, "label": as_label(code), "how": "not learned from"}
+                 for u, code in zip(unseen.unit_id, model.predict(list(unseen.text)))]
+    held_out = pd.DataFrame(rows, columns=["unit_id", "label", "how"]).assign(coder="machine")
+    return CoderFrameScheme(report, coder, training_file, held_out[["unit_id", "coder", "label", "how"]], left_out)
+
+
+def machine_codes(units: pd.DataFrame, scheme: FrameScheme | str | os.PathLike[str], *, text: str = "text",
+                  none_label: str = "none", coder: str = "machine", pipeline=None, cache_dir=False,
+                  progress: bool = False) -> pd.DataFrame:
+    """Code every unit with a scheme, as ``run`` frames a text: the unit's top frame.
+
+    Parameters
+    ----------
+    units
+        ``unit_id``, the unit's text (column ``text``) and any other columns
+        to keep (``article_id``, ``sentence_id``): e.g. a coding sheet of
+        the ``frame`` task (``text="context"``).
+    scheme
+        A learned scheme (its file, from :func:`learn_frame_scheme`), a
+        shipped scheme id or a scheme file.
+    none_label
+        The label of a unit the scheme gives no frame.
+    coder
+        The ``coder`` column's value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The units' columns but the text (and a coding sheet's ``label``,
+        ``coder`` and ``note``), then ``coder, label, score``:
+        ``label`` is the researcher's code of the top frame (for a learned
+        scheme; a frame id for other schemes) and ``score`` its article-level
+        score (:func:`unit_top_frames`; a learned scheme's probability for a
+        one-sentence unit).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["s1", "s2"], "text": ["Troops attacked the town.", "It was sunny."]})
+    >>> machine_codes(units, "generic_news")[["unit_id", "label"]].values.tolist()
+    [['s1', 'conflict'], ['s2', 'none']]
+    """
+    if text not in units.columns or "unit_id" not in units.columns:
+        raise CodedUnitsError(f"units need the columns unit_id and {text!r} (name the text column with text=); "
+                              f"found {', '.join(map(repr, units.columns))}", source="units")
+    scheme = scheme if isinstance(scheme, FrameScheme) else load_frame_scheme(scheme)
+    texts = units[text].fillna("").astype(str).map(lambda v: " ".join(v.split())).tolist()
+    tops = unit_top_frames(texts, scheme, pipeline=pipeline, cache_dir=cache_dir, progress=progress)
+    code_of = scheme.code_of if isinstance(scheme, LearnedFrameScheme) else str
+    kept = [c for c in units.columns if c not in (text, "label", "coder", "note", "score")]
+    return units[kept].reset_index(drop=True).assign(
+        coder=coder, label=[code_of(frame) if frame is not None else none_label for frame, _ in tops],
+        score=[round(score, 4) for _, score in tops])
 
 
 # ------------------------------------------------------------ evaluation

@@ -1,28 +1,34 @@
-"""Manual coding: unit ids, sheets, CSV checks, the coding session, merging and agreement."""
+"""Manual coding: unit ids, sheets, CSV checks, the coding session, merging and agreement (coders and machine)."""
 
 import math
 import sys
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.coding import (
+    MACHINE,
     SHEET_COLUMNS,
     TASKS,
     CodingSession,
+    _kappa_and_percent,
     agreement,
     coding_form,
     coding_sheet,
     confusion,
     load_codes,
+    machine_agreement,
     merge_codes,
     plot_confusion,
+    plot_machine_agreement,
     save_sheet,
     simulate_coder,
     tool_labels,
 )
 from analysis.errors import AnalysisError
+from analysis.framing import load_frame_scheme
 from analysis.plots import save_figure
 
 TEXT_A = "Ann Kerr thanked Bo Lind.\nBo Lind criticised\nAnn Kerr and she left."
@@ -60,7 +66,17 @@ def tables():
         source_name="", target_name="", evidence="SECRET-EVIDENCE", basis="relation")
     roles = pd.DataFrame([["a", "ann", "antagonist"], ["a", "bo", "none"], ["b", "bo", "protagonist"]],
                          columns=["article_id", "actor", "main_role"]).assign(evidence="SECRET-EVIDENCE")
-    return {"sentences": sentences, "mentions": mentions, "sentiment": sentiment, "stance": stance, "roles": roles}
+    # sentence 0: human interest; sentence 1: a tie of conflict and morality (and a higher score in another
+    # scheme, and an article row); article b: no frame
+    frames = pd.DataFrame([
+        ["a", "generic_news", "human_interest", "sentence", 0, 1.0],
+        ["a", "generic_news", "morality", "sentence", 1, 2.0], ["a", "generic_news", "conflict", "sentence", 1, 2.0],
+        ["a", "mfc_policy", "political", "sentence", 1, 5.0],
+        ["a", "generic_news", "responsibility", "article", None, 9.0],
+    ], columns=["article_id", "scheme", "frame", "level", "sentence_id", "score"]).assign(
+        indicators="thanked", evidence="SECRET-EVIDENCE", confidence=1.0, rank=1)
+    return {"sentences": sentences, "mentions": mentions, "sentiment": sentiment, "stance": stance, "roles": roles,
+            "frames": frames}
 
 
 def _codes(coder, labels, units=None):
@@ -116,6 +132,21 @@ def test_context_marks_the_target_on_one_line(tables):
     assert stance.loc["a:s1:bo>ann", ["source", "target"]].tolist() == ["bo", "ann"]
     role = coding_sheet(tables, "role").set_index("unit_id")
     assert role.loc["a:bo", "context"] == "Ann Kerr thanked ⟦Bo Lind⟧. … ⟦Bo Lind⟧ criticised Ann Kerr and she left."
+
+
+def test_frame_units_are_sentences_with_the_schemes_top_frame(tables):
+    sheet = coding_sheet(tables, "frame", coder="ana")
+    assert sheet.unit_id.tolist() == ["a:s0", "a:s1", "b:s0"]
+    assert sheet.context.tolist()[1] == "Bo Lind criticised Ann Kerr and she left."  # one line, nothing marked
+    tool = tool_labels(tables, "frame")
+    # a tie goes to the scheme's first frame; other schemes and article rows do not count; no row: none
+    assert tool.label.tolist() == ["human_interest", "conflict", "none"]
+    other_schemes_only = {**tables, "frames": tables["frames"].assign(scheme="mfc_policy")}
+    assert tool_labels(other_schemes_only, "frame").label.tolist() == ["", "", ""]  # not run: unknown, not none
+
+
+def test_frame_labels_are_the_generic_news_frames_and_none():
+    assert TASKS["frame"] == (*load_frame_scheme("generic_news").ids, "none")
 
 
 def test_stance_unit_with_several_edges_gets_the_net_label(tables):
@@ -398,3 +429,95 @@ def test_real_pipeline_units_match_the_tools(seed_result):
         unit_id=lambda d: d.article_id + ":" + d.start.astype(str) + "-" + d.end.astype(str) + ":" + d.actor))
     marked = sheet.context.str.extract("⟦(.*?)⟧")[0]
     assert (marked == sheet.text.str.replace(r"\s+", " ", regex=True)).all()
+
+
+# --------------------------------------------------------------------------- a machine among the coders
+
+
+UNITS = [f"u{i}" for i in range(12)]
+ANA = ["war", "war", "war", "money", "money", "money", "none", "none", "none", "war", "money", "none"]
+BEN = ["war", "war", "money", "money", "money", "none", "none", "none", "war", "war", "money", "money"]
+
+
+def _humans():
+    return pd.concat([_codes("ana", ANA, UNITS), _codes("ben", BEN, UNITS)], ignore_index=True)
+
+
+def _stat(table, pair, statistic="kappa"):
+    (row,) = table[(table.pair == pair) & (table.statistic == statistic)].itertuples()
+    return row
+
+
+def test_a_machine_that_copies_its_teacher_agrees_perfectly_and_like_the_teacher_with_others():
+    table = machine_agreement(_humans(), _codes("any", ANA, UNITS), teacher="ana", n_boot=200)
+    assert table.pair.drop_duplicates().tolist() == ["ana vs ben", "machine vs ana (teacher)", "machine vs ben"]
+    assert table.columns.tolist() == ["pair", "a", "b", "statistic", "value", "low", "high", "n", "note"]
+    copy = _stat(table, "machine vs ana (teacher)")
+    assert copy.value == 1.0 and copy.low == copy.high == 1.0 and copy.n == 12
+    assert _stat(table, "machine vs ana (teacher)", "percent_agreement").value == 100.0
+    assert "learned from ana" in copy.note
+    for statistic in ("kappa", "percent_agreement"):  # a copy of ana is ana: the same agreement with ben
+        assert _stat(table, "machine vs ben", statistic).value == pytest.approx(_stat(table, "ana vs ben",
+                                                                                      statistic).value)
+    expected = agreement(_humans()).set_index("a").loc["ana"]
+    assert _stat(table, "ana vs ben").value == pytest.approx(expected.kappa)
+    assert _stat(table, "ana vs ben", "percent_agreement").value == expected.percent_agreement
+
+
+def test_a_machine_that_disagrees_gets_lower_values_and_the_pairs_count_their_shared_units():
+    shifted = {"war": "money", "money": "none", "none": "war"}
+    wrong = [shifted[label] for label in ANA[:9]]  # never ana's label, on the first 9 units only
+    table = machine_agreement(_humans(), _codes("machine", wrong, UNITS[:9]), n_boot=200)
+    assert _stat(table, "machine vs ana").value < 0 < _stat(table, "ana vs ben").value
+    assert _stat(table, "machine vs ana", "percent_agreement").value == 0.0
+    assert _stat(table, "machine vs ana").n == 9 and _stat(table, "ana vs ben").n == 12
+    assert "(teacher)" not in "".join(table.pair)
+    kappa = _stat(table, "ana vs ben")
+    assert kappa.low <= kappa.value <= kappa.high and kappa.high - kappa.low > 0.1  # 12 units: a wide interval
+
+
+def test_bootstrap_kappa_is_the_kappa_of_agreement():
+    codes = _humans()
+    labels = {label: i for i, label in enumerate(sorted(set(codes.label)))}
+    kappa, percent = _kappa_and_percent(np.array([labels[x] for x in ANA]), np.array([labels[x] for x in BEN]))
+    row = agreement(codes).iloc[0]
+    assert kappa == pytest.approx(row.kappa) and percent == pytest.approx(row.percent_agreement, abs=0.01)
+
+
+def test_machine_agreement_is_seeded_and_says_when_kappa_is_undefined():
+    one_label = pd.concat([_codes("ana", ["war"] * 4), _codes("ben", ["war"] * 4)])
+    table = machine_agreement(one_label, _codes("machine", ["war"] * 4), n_boot=50)
+    kappa = _stat(table, "machine vs ana")
+    assert math.isnan(kappa.value) and math.isnan(kappa.low) and "kappa undefined" in kappa.note
+    assert _stat(table, "machine vs ana", "percent_agreement").value == 100.0
+    again = machine_agreement(_humans(), _codes("m", BEN, UNITS), n_boot=100, seed=3)
+    pd.testing.assert_frame_equal(again, machine_agreement(_humans(), _codes("m", BEN, UNITS), n_boot=100, seed=3))
+    assert machine_agreement(_humans(), _codes("m", BEN, UNITS), n_boot=0)[["low", "high"]].isna().all().all()
+
+
+@pytest.mark.parametrize(("codes", "machine", "teacher", "message"), [
+    (_codes(MACHINE, ["war"]), _codes("m", ["war"]), None, "a coder is named 'machine'"),
+    (_codes("ana", ["war"]), _codes("m", ["war"]), "ben", "teacher 'ben' is not among the coders \\(ana\\)"),
+    (_codes("ana", ["war"]), pd.DataFrame({"unit_id": ["u0"]}), None, "machine need the columns unit_id, label"),
+])
+def test_machine_agreement_names_what_is_wrong(codes, machine, teacher, message):
+    with pytest.raises(AnalysisError, match=message):
+        machine_agreement(codes, machine, teacher=teacher)
+
+
+def test_the_machine_agreement_figure_explains_itself(tmp_path):
+    simulated = _humans().replace({"coder": {"ana": "simulated_1", "ben": "simulated_2"}})
+    table = machine_agreement(simulated, _codes("m", ANA, UNITS), teacher="simulated_1", n_boot=50)
+    fig = plot_machine_agreement(table)
+    kappa_ax, percent_ax = fig.axes
+    assert fig._suptitle.get_text().startswith("DEMO, simulated coders:")
+    assert "n = 12 units" in kappa_ax.get_title(loc="left")
+    assert [t.get_text() for t in kappa_ax.get_yticklabels()] == [
+        "simulated_1 vs simulated_2", "machine vs simulated_1 (teacher)", "machine vs simulated_2"]
+    assert "kappa" in kappa_ax.get_xlabel() and "percent" in percent_ax.get_xlabel()
+    assert [t.get_text() for t in percent_ax.texts].count("n=12 units") == 3
+    assert "DEMO" not in plot_machine_agreement(machine_agreement(_humans(), _codes("m", ANA, UNITS),
+                                                                  n_boot=0))._suptitle.get_text()
+    assert save_figure(fig, tmp_path / "machine.png").stat().st_size > 10_000
+    with pytest.raises(AnalysisError, match="unknown statistic 'alpha'"):
+        plot_machine_agreement(table.assign(statistic="alpha"))

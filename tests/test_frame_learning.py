@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import frame_learning as fl
@@ -222,6 +223,88 @@ def test_a_code_with_few_units_gets_a_warning(tmp_path):
     report = fl.learn_frame_scheme(write_csv(tmp_path / "c.csv", rows), tmp_path / "s.yaml", text="text",
                                    label="code", n_boot=0, folds=3)
     assert len(report.warnings) == 1 and report.warnings[0].startswith("code '0' has only 3 coded unit(s)")
+
+
+# ------------------------------------------------ learning from a coder's codes
+
+
+def coder_tables(rows: list[dict], coder: str = "ana") -> tuple:
+    """Long-form codes (unit_id, coder, label) and units (unit_id, text) of coded rows."""
+    units = pd.DataFrame({"unit_id": [f"s{i}" for i in range(len(rows))], "text": [r["text"] for r in rows]})
+    codes = units[["unit_id"]].assign(coder=coder, label=[r["code"] for r in rows])
+    return codes, units
+
+
+def test_the_machines_codes_are_held_out_not_its_fit_of_the_training_units(tmp_path):
+    rows = coded_rows()
+    flipped = [i for i, r in enumerate(rows) if r["code"] == "1"][:3]  # three economy units miscoded as courts
+    for i in flipped:
+        rows[i] = {**rows[i], "code": "2"}
+    codes, units = coder_tables(rows)
+    learned = fl.learn_frame_scheme_from_coder(codes, units, tmp_path / "ana.yaml", coder="ana", none=["0"],
+                                               n_boot=0)
+    held = learned.held_out_codes
+    assert held.columns.tolist() == ["unit_id", "coder", "label", "how"]
+    assert held.unit_id.tolist() == units.unit_id.tolist() and set(held.how) == {"cross-validated"}
+    assert set(held.coder) == {"machine"} and set(held.label) == {"0", "1", "2"}  # none comes back as written
+    assert held.label.tolist() == [("0" if c == fl.NONE_CODE else c)
+                                   for c in learned.report.cross_validation["predicted"]]
+    # the final model fits the miscoded units; models that did not see them code them by their words
+    fitted = fl._load_model(str(learned.report.model_path), "").predict(list(units.text))
+    fitted = np.array(["0" if c == fl.NONE_CODE else c for c in fitted])
+    assert (fitted == codes.label).mean() > (held.label == codes.label).mean()
+    assert held.label[flipped].tolist() == ["1", "1", "1"]
+    training = pd.read_csv(learned.training_file, dtype=str)
+    assert learned.training_file == tmp_path / "ana.units.csv"
+    assert training.columns.tolist() == ["unit_id", "text", "label"] and len(training) == len(rows)
+
+
+def test_rare_codes_are_left_out_and_other_coders_units_are_coded_by_the_final_model(tmp_path):
+    rows = [*coded_rows(), {"text": "Voters queued at the polls for the election.", "code": "9"},
+            {"text": "The election count went on all night.", "code": "9"}]
+    codes, units = coder_tables(rows)
+    extra = pd.DataFrame({"unit_id": ["x1"], "text": ["The judge rejected the appeal."]})
+    ben = pd.DataFrame({"unit_id": ["s0", "x1"], "coder": "ben", "label": ["1", "2"]})
+    learned = fl.learn_frame_scheme_from_coder(pd.concat([codes, ben]), pd.concat([units, extra]),
+                                               tmp_path / "ana.yaml", coder="ana", none=["0"], n_boot=0)
+    assert learned.left_out_codes == ("9",)
+    assert learned.report.warnings[0].startswith("code(s) '9' of 'ana' have fewer than 5 units: left out")
+    assert learned.report.units == 36 and learned.report.cross_validation["folds"] == 5
+    assert "code_9" not in load_frame_scheme(learned.report.scheme_path).ids
+    how = learned.held_out_codes.set_index("unit_id").how
+    assert how[["s36", "s37", "x1"]].tolist() == ["not learned from"] * 3
+    assert (how.drop(["s36", "s37", "x1"]) == "cross-validated").all()
+    assert learned.held_out_codes.set_index("unit_id").label["x1"] == "2"
+    lenient = fl.learn_frame_scheme_from_coder(codes, units, tmp_path / "lenient.yaml", coder="ana", none=["0"],
+                                               min_units=2, n_boot=0)
+    assert lenient.left_out_codes == () and lenient.report.cross_validation["folds"] == 2  # as few as the rarest
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda codes, units: (codes, units.iloc[1:]), "1 coded unit\\(s\\) have no text in units \\(e.g. 's0'\\)"),
+    (lambda codes, units: (codes.assign(coder="ben"), units), "coder 'ana' has no codes; the coders are 'ben'"),
+    (lambda codes, units: (codes.assign(label="1"), units), "fewer than two codes with at least 5 units"),
+    (lambda codes, units: (codes, units.rename(columns={"text": "context"})), "missing text"),
+])
+def test_learning_from_a_coder_names_what_is_wrong(tmp_path, change, message):
+    codes, units = change(*coder_tables(coded_rows()))
+    with pytest.raises(fl.CodedUnitsError, match=message):
+        fl.learn_frame_scheme_from_coder(codes, units, tmp_path / "s.yaml", coder="ana", n_boot=0)
+    assert not (tmp_path / "s.yaml").exists()
+
+
+def test_machine_codes_give_the_researchers_codes_of_every_unit(learned):
+    units = pd.DataFrame({"unit_id": ["a", "b", "c"], "article_id": "x", "label": "", "coder": "", "note": "",
+                          "context": ["Tenants said rents and fuel costs went up again.",
+                                      "Forecasters expect fog over the hills.",
+                                      "The court rejected the appeal in a ruling on Friday."]})
+    coded = fl.machine_codes(units, learned.scheme_path, text="context", none_label="0")
+    assert coded.columns.tolist() == ["unit_id", "article_id", "coder", "label", "score"]
+    assert coded.label.tolist() == ["1", "0", "2"] and coded.score[1] == 0.0 and 0.33 < coded.score[0] <= 1
+    shipped = fl.machine_codes(units, "generic_news", text="context", coder="dictionary")
+    assert set(shipped.coder) == {"dictionary"} and shipped.label.tolist()[1] == "none"
+    with pytest.raises(fl.CodedUnitsError, match="units need the columns unit_id and 'text'"):
+        fl.machine_codes(units, learned.scheme_path)
 
 
 # ---------------------------------------------------------------- scoring
