@@ -252,9 +252,10 @@ def _normalise_tokens(doc: Doc) -> None:
 
 def _accept(span: Span, form: SurfaceForm) -> bool:
     """Proper names must be capitalised in the text ("Bush" the president, not a bush);
-    leading particles ("de la Torre") may be lower case."""
+    leading particles ("de la Torre") may be lower case. A common noun used as a
+    verb ("impossible to police") names no one."""
     if not form.proper:
-        return True
+        return not (len(span) == 1 and span[0].pos_ in ("VERB", "AUX") and span[0].lower_ == span[0].text)
     first = next((visible(t.text) for t in span if t.lower_ not in PARTICLES), visible(span.text))
     return first[:1].isupper()
 

@@ -362,3 +362,10 @@ def test_near_miss_spellings_only_where_a_name_stands_alone(text, monkeypatch):
 
 def test_a_near_miss_spelling_alone_still_matches():
     assert [m.actor for m in mentions("Later Brannigan spoke to the press.", _NEAR) if m.actor == "q"] == ["q"]
+
+
+def test_a_group_noun_used_as_a_verb_names_no_one():
+    registry = parse_actors("actors:\n  police: {kind: group, pronoun: they, group_nouns: [police, the police]}\n")
+    verb = find_mentions(parse("It is impossible to police the harbour.", cache_dir=False), registry)
+    noun = find_mentions(parse("The police closed the harbour.", cache_dir=False), registry)
+    assert verb == [] and [m.actor for m in noun] == ["police"]
