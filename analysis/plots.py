@@ -33,6 +33,7 @@ from .concordance import dispersion
 from .types import CORPUS_ROW, OTHER_ACTOR, ActorRegistry, Article
 
 __all__ = [
+    "figure_text",
     "actor_palette",
     "article_labels",
     "plot_dispersion",
@@ -601,13 +602,41 @@ def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None
     return fig
 
 
+def figure_text(fig) -> dict[str, str]:
+    """What a reader of the figure is told: ``Title`` (the figure's title, else its
+    first panel's) and ``Description`` (each visible panel's title, axis labels,
+    legend entries and category labels, one line each), as written into a PNG's metadata by
+    :func:`save_figure` so that tests can check every figure explains itself."""
+    def title_of(ax) -> str:
+        return " ".join(t for t in (ax.get_title(loc="left"), ax.get_title(), ax.get_title(loc="right")) if t)
+
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    title = suptitle or next((title_of(ax) for ax in panels if title_of(ax)), "")
+    def words(labels) -> list[str]:  # category labels, not numbers
+        texts = [" ".join(t.get_text().split()) for t in labels]
+        return [t for t in texts if t and not t.replace(".", "").replace("−", "").replace("-", "").isdigit()]
+
+    lines = []
+    for i, ax in enumerate(panels):
+        legend = ax.get_legend()
+        entries = words(legend.get_texts()) if legend is not None else []
+        lines.append(f"panel {i}: title={title_of(ax)!r}; x={ax.get_xlabel()!r}; y={ax.get_ylabel()!r}; "
+                     f"axis={'on' if ax.axison else 'off'}; legend={entries!r}; "
+                     f"categories={words([*ax.get_xticklabels(), *ax.get_yticklabels()])!r}")
+    for legend in fig.legends:
+        lines.append(f"figure legend: {words(legend.get_texts())!r}")
+    return {"Title": " ".join(title.split()), "Description": "\n".join(lines)}
+
+
 def save_figure(fig, path: str | Path, *, dpi: int = 150) -> Path:
     """Write a figure with no timestamp or version in its metadata (PNG, SVG or PDF),
-    so that regenerating it gives identical bytes."""
+    so that regenerating it gives identical bytes. A PNG carries :func:`figure_text`
+    (its title, and each panel's labels) in its metadata."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
-    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+    metadata = {"png": {"Software": None, **figure_text(fig)}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
     with plt.rc_context({"svg.hashsalt": "analysis", "svg.fonttype": "none"}):
         fig.savefig(path, dpi=dpi, metadata=metadata.get(suffix.lstrip("."), {}), bbox_inches="tight")

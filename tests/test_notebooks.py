@@ -6,6 +6,8 @@ import nbformat
 import papermill
 import pytest
 
+from analysis.reproduce import kernel_manager_class
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -28,6 +30,7 @@ def _execute(path: Path, tmp_path_factory):
         out = papermill.execute_notebook(
             str(path), str(tmp / path.name), cwd=str(path.parent), kernel_name="python3",
             parameters={k: v for k, v in given.items() if k in declared}, progress_bar=False,
+            kernel_manager_class=kernel_manager_class(),
         )
         _RUNS[path] = (out, tmp / "figures")
     return _RUNS[path]
@@ -95,3 +98,44 @@ def test_notebooks_run_without_kernel_noise(tmp_path, capfd):
     assert "42" in executed.read_text(encoding="utf-8")
     err = capfd.readouterr().err
     assert "without encryption" not in err and "Kernel is running over TCP" not in err
+
+
+def _figure_texts(folder: Path) -> dict[str, dict]:
+    """What each PNG of a folder tells its reader (see analysis.plots.figure_text)."""
+    from PIL import Image
+
+    return {p.name: dict(Image.open(p).text) for p in sorted(Path(folder).glob("*.png"))}
+
+
+def test_every_figure_explains_itself(tmp_path, tmp_path_factory):
+    """Every figure `make run` writes, the main job's and every notebook's: a title; on every panel
+    with axes, a labelled axis or named categories; constructed texts marked wherever a figure names them."""
+    from analysis.actors import load_actors
+    from analysis.batch import run_corpus
+    from analysis.corpus import load_corpus
+    from analysis.reproduce import write_run_figures
+
+    corpus = NOTEBOOKS[0].parents[1] / "corpus"
+    registry = load_actors(corpus / "actors.yaml")
+    run_corpus(corpus, tmp_path / "results", registry, progress=False)
+    write_run_figures(tmp_path / "results", tmp_path / "figures", registry, corpus)
+    texts = _figure_texts(tmp_path / "figures")
+    for path in NOTEBOOKS:
+        texts.update(_figure_texts(_execute(path, tmp_path_factory)[1]))
+    constructed = [a.title for a in load_corpus(corpus) if a.constructed]
+    assert constructed and len(texts) >= 20
+    problems = []
+    for name, text in texts.items():
+        title, description = text.get("Title", ""), text.get("Description", "")
+        if not title:
+            problems.append(f"{name}: no title")
+        for line in description.splitlines():
+            if "axis=on" in line and "x=''; y=''" in line and "categories=[]" in line:
+                problems.append(f"{name}: a panel with neither axis labels nor categories: {line}")
+        told = f"{title}\n{description}"
+        for article_title in constructed:  # named in full, or cut short in a label
+            shown = article_title if article_title in told else article_title[:25]
+            at = told.find(shown)
+            if at >= 0 and "constructed" not in told[at: at + len(article_title) + 40]:
+                problems.append(f"{name}: {shown!r} is not marked constructed")
+    assert not problems, "\n".join(problems)
