@@ -11,9 +11,9 @@ order. So:
 * memory does not grow with the corpus (a bounded number of articles is in
   flight; tables are written row by row);
 * a re-run, or a run resumed after an interruption, skips every article whose
-  part is already there and intact (parsed documents are also cached by
-  content hash); a truncated or altered part, and an article that failed, are
-  analysed again;
+  part is already there and intact and was written with the same settings and
+  the same code (parsed documents are also cached by content hash); a truncated
+  or altered part, and an article that failed, are analysed again;
 * every input appears in the output: analysed, or a row of ``errors.csv``
   (a stage that failed on an article is a row too, and the article's other
   rows are kept); the traceback of every error goes to ``DIR/errors.log``;
@@ -89,9 +89,23 @@ class RunSettings:
         """A hash of the settings that change results (not the cache folder)."""
         schemes = [Path(s).read_text("utf-8") if Path(s).suffix in (".yaml", ".yml") else s for s in self.schemes]
         ident = json.dumps([asdict(self.registry), self.pipeline, self.sentiment_backend, self.explain,
-                            self.lexicon_file and Path(self.lexicon_file).read_text("utf-8"), schemes, __version__],
+                            self.lexicon_file and Path(self.lexicon_file).read_text("utf-8"), schemes, __version__,
+                            code_digest()],
                            sort_keys=True, default=str)
         return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16]
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the package's code and shipped resources (rules, word lists,
+    models): parts written by other code are analysed again, so that a changed
+    rule never leaves earlier results in the tables."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def _part_key(article: Article, fingerprint: str) -> str:

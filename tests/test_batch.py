@@ -52,6 +52,21 @@ def test_rerun_resumes_and_gives_identical_tables(corpus, one_job):
     assert again["resumed"] == 6 and _digests(out) == before
 
 
+def test_parts_written_by_other_code_are_analysed_again(corpus, one_job, tmp_path, monkeypatch):
+    import analysis.batch as batch
+
+    out, _ = one_job
+    copy = tmp_path / "copy"
+    (copy / ".parts").mkdir(parents=True)
+    for part in (out / ".parts").glob("*.json"):
+        (copy / ".parts" / part.name).write_bytes(part.read_bytes())
+    monkeypatch.setattr(batch, "code_digest", lambda: "changed-rules")  # as after an update of the package
+    summary = run_corpus(corpus, copy, load_actors(corpus / "actors.yaml"), progress=False,
+                         sentiment_backend="lexicon", cache_dir=False)
+    assert summary["resumed"] == 0 and summary["analysed"] == 6
+    assert _digests(copy) == _digests(out)
+
+
 def test_interrupted_run_redoes_only_the_missing_articles(corpus, one_job, tmp_path):
     out, _ = one_job
     copy = tmp_path / "copy"
