@@ -437,9 +437,11 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
     handles.append(plt.Line2D([], [], color="#555555", linewidth=2, linestyle="--", label="single evidence"))
     handles += [plt.Line2D([], [], marker="o", linestyle="none", markersize=10, color=c, label=label)
                 for c, label in ((_REGISTRY_NODE, "registry actor"), (_OTHER_NODE, "not in the registry"))]
-    ax.legend(handles=handles, title="stance (width: pieces of evidence); nodes", loc="upper center",
-              bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize="small")
-    ax.margins(0.18)
+    ax.legend(handles=handles, title="stance, arrow from source to target (width: pieces of evidence); nodes",
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize="small")
+    # the circle of the layout, whatever nodes a panel draws: every node in the same place in every panel
+    ax.set_xlim(-1.45, 1.45)
+    ax.set_ylim(-1.3, 1.3)
     ax.set_axis_off()
     ax.set_title(title or "Who is for or against whom", loc="left")
     fig.tight_layout()
