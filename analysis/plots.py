@@ -375,7 +375,9 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, r
         ax.errorbar(rows.net_tone, ys, xerr=err, fmt="o", color=colours[speaker], capsize=3,
                     label=legend_label(speaker), markersize=6)
         for y, (tone, n) in zip(ys, zip(rows.net_tone, rows.mentions, strict=True), strict=True):
-            ax.annotate(f"n={n}", (tone, y), xytext=(6, 3), textcoords="offset points", fontsize="x-small")
+            right = tone > 0.8  # near the right edge the count goes on the dot's left, inside the axes
+            ax.annotate(f"n={n}", (tone, y), xytext=(-6 if right else 6, 3), textcoords="offset points",
+                        fontsize="x-small", ha="right" if right else "left")
     ax.axvline(0, color="#999999", linewidth=0.8)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([_label(a, registry) for a in order])

@@ -716,6 +716,8 @@ def basil_validation(folder: str | Path, *, actors: str | Path | None = None, li
     gold = read_basil(folder)
     registry = load_actors(actors or BASIL_ACTORS)
     chosen = gold.articles[:limit]
+    if limit is not None and limit < len(gold.articles):
+        data = f"{data}, first {len(chosen)} of {len(gold.articles)} articles"  # the figure says it is a subset
     with _run_folder(run_dir) as out:
         corpus = out / "input" / "basil.jsonl"  # the articles as a corpus file: the run is a normal batch run
         corpus.parent.mkdir(parents=True, exist_ok=True)
