@@ -494,7 +494,9 @@ def plot_speakers_by_article(shares: pd.DataFrame, *, registry: ActorRegistry | 
     else:
         fig = ax.figure
     left = pd.Series(0.0, index=wide.index)
-    labels = [(titles or {}).get(a, a) for a in wide.index]
+    words = shares.groupby("article_id").words.sum() if "words" in shares else None
+    labels = [(titles or {}).get(a, a) + (f" (n={int(words[a])} quoted words)" if words is not None else "")
+              for a in wide.index]
     for actor in order:
         ax.barh(labels, wide[actor], left=left, color=palette.get(actor, "#bbbbbb"),
                 label=names.get(actor) or _label(actor, registry))
@@ -564,20 +566,25 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
 
 
 def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None = None, title: str | None = None,
-                       labels: dict | None = None, top: int | None = 8, ax=None):
+                       labels: dict | None = None, top: int | None = 8, sentences: pd.DataFrame | None = None,
+                       ax=None):
     """Frame profile: for each frame of a scheme, the share of each article's
     sentences in which it occurs (one bar per article), frames ordered by their
     share over all articles; frames found nowhere are left out.
 
     ``labels`` maps frame ids to readable names (default: the id in words,
     "security and defense"); ``top`` keeps the frames with the largest mean
-    share (None: all). Articles get their own palette, never the actors' colours.
+    share (None: all). Articles get their own palette, never the actors' colours;
+    with the ``sentences`` table, each article's legend entry says how many
+    sentences the shares are of.
     """
     data = frames[(frames.level == "article") & (frames.scheme == scheme)].copy()
     if data.empty:
         raise ValueError(f"no article-level rows for scheme {scheme!r}; schemes present: "
                          f"{sorted(set(frames.scheme))}")
-    data["article"] = data.article_id.map(lambda a: (titles or {}).get(a, a))
+    counts = sentences.groupby("article_id").size() if sentences is not None else {}
+    data["article"] = data.article_id.map(
+        lambda a: (titles or {}).get(a, a) + (f" (n={int(counts[a])} sentences)" if a in counts else ""))
     order = data.groupby("frame").score.mean().sort_values(ascending=False, kind="stable").index.tolist()
     left_out = len(order) - top if top is not None and len(order) > top else 0
     order = order[:top] if left_out else order
