@@ -383,12 +383,10 @@ def _evaluate(args) -> int:
     return 0
 
 
-#: The actor registry ``evaluate basil`` uses unless ``--actors`` names another.
-BASIL_ACTORS = Path(__file__).parent / "resources" / "evaluation" / "basil_actors.yaml"
 
 
 def _evaluate_basil(args) -> int:
-    from .evaluate import evaluate_basil, read_basil
+    from .evaluate import BASIL_ACTORS, evaluate_basil, read_basil
 
     if not args.path:
         raise AnalysisError("give the BASIL folder, e.g. ../shared/data/basil", source="arguments")

@@ -42,6 +42,13 @@ from .errors import CorpusError
 from .types import OTHER_ACTOR, SENTIMENT_LABELS
 
 __all__ = [
+    "BASIL_ACTORS",
+    "PREDICTED_REFERENCE_METHODS",
+    "span_sentences",
+    "matched_mentions",
+    "normalised_text",
+    "overlap_size",
+    "attribution_overlaps",
     "load_gold_mentions",
     "score_mentions",
     "score_by_type",
@@ -73,7 +80,9 @@ __all__ = [
 GOLD_COLUMNS = ["article_id", "start", "end", "text", "actor", "type"]
 #: Gold types that need resolution rather than matching a name.
 REFERENCE_TYPES = ("pronoun", "speaker", "description")
-_PREDICTED_REFERENCES = ("pronoun", "speaker", "description")
+#: The actor registry ``evaluate basil`` uses unless ``--actors`` names another.
+BASIL_ACTORS = Path(__file__).parent / "resources" / "evaluation" / "basil_actors.yaml"
+PREDICTED_REFERENCE_METHODS = ("pronoun", "speaker", "description")
 
 
 def load_gold_mentions(path: str | Path, articles=None) -> pd.DataFrame:
@@ -112,7 +121,7 @@ def load_gold_mentions(path: str | Path, articles=None) -> pd.DataFrame:
     return gold
 
 
-def _place(spans: pd.DataFrame, sentences: pd.DataFrame) -> pd.Series:
+def span_sentences(spans: pd.DataFrame, sentences: pd.DataFrame) -> pd.Series:
     """Sentence id (from ``sentences``) containing each span's start."""
     ids = []
     for row in spans.itertuples():
@@ -129,7 +138,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
             "tp": tp, "n_pred": n_pred, "n_gold": n_gold}
 
 
-def _match(pred: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int, int]]:
+def matched_mentions(pred: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int, int]]:
     """One-to-one (pred index, gold index) pairs: overlapping, same article and actor."""
     pairs, used = [], set()
     for g in gold.sort_values("start").itertuples():
@@ -162,21 +171,22 @@ def score_mentions(predicted: pd.DataFrame, gold: pd.DataFrame, sentences: pd.Da
     """
     articles = set(gold.article_id)
     pred = predicted[(predicted.actor != OTHER_ACTOR) & predicted.article_id.isin(articles)]
-    pred_sents = set(zip(pred.article_id, _place(pred, sentences), pred.actor))
-    gold_sents = set(zip(gold.article_id, _place(gold, sentences), gold.actor))
+    pred_sents = set(zip(pred.article_id, span_sentences(pred, sentences), pred.actor))
+    gold_sents = set(zip(gold.article_id, span_sentences(gold, sentences), gold.actor))
     rows = [{"level": "sentence", **_prf(len(pred_sents & gold_sents), len(pred_sents), len(gold_sents))}]
-    rows.append({"level": "mention", **_prf(len(_match(pred, gold)), len(pred), len(gold))})
+    rows.append({"level": "mention", **_prf(len(matched_mentions(pred, gold)), len(pred), len(gold))})
     if "method" in pred:
-        ref_pred = pred[pred.method.isin(_PREDICTED_REFERENCES)]
+        ref_pred = pred[pred.method.isin(PREDICTED_REFERENCE_METHODS)]
         ref_gold = gold[gold.type.isin(REFERENCE_TYPES)]
-        rows.append({"level": "reference", **_prf(len(_match(ref_pred, ref_gold)), len(ref_pred), len(ref_gold))})
+        matched = matched_mentions(ref_pred, ref_gold)
+        rows.append({"level": "reference", **_prf(len(matched), len(ref_pred), len(ref_gold))})
     return pd.DataFrame(rows)
 
 
 def score_by_type(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     """Recall of gold mentions by their annotated type (name, member, pronoun ...)."""
     pred = predicted[predicted.actor != OTHER_ACTOR]
-    found = {g for _, g in _match(pred, gold)}
+    found = {g for _, g in matched_mentions(pred, gold)}
     gold = gold.assign(found=[i in found for i in gold.index])
     table = gold.groupby("type").found.agg(n_gold="size", found="sum").reset_index()
     table["recall"] = (table.found / table.n_gold).round(4)
@@ -188,7 +198,9 @@ def score_by_type(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
 _EDGE = " \t\n\u00a0\"'“”‘’«»,.;:!?—–-"
 
 
-def _normalised(text: str) -> str:
+def normalised_text(text: str) -> str:
+    """A quote's content as compared for an exact match: edge punctuation and
+    quotation marks stripped, a leading "that" dropped, whitespace collapsed."""
     text = text.strip(_EDGE)
     if text.lower().startswith("that "):
         text = text[5:].strip(_EDGE)
@@ -254,18 +266,19 @@ def _role_text(attribution: dict, role: str) -> str:
     return " … ".join(part["text"] for part in attribution.get(role, []))
 
 
-def _overlap(a: tuple[int, int], spans: list) -> int:
+def overlap_size(a: tuple[int, int], spans: list) -> int:
+    """Characters of span ``a`` that fall inside ``spans``."""
     return sum(max(0, min(a[1], e) - max(a[0], s)) for s, e in spans)
 
 
-def _overlaps(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
+def attribution_overlaps(predicted: pd.DataFrame, gold: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
     """For each gold index, the (overlap size, predicted index) pairs of predictions overlapping it."""
     hits: dict[int, list[tuple[int, int]]] = {}
     for article_id, gold_rows in gold.groupby("article_id"):
         pred_rows = predicted[predicted.article_id == article_id]
         for g in gold_rows.itertuples():
             for p in pred_rows.itertuples():
-                size = _overlap((p.start, p.end), g.content_spans)
+                size = overlap_size((p.start, p.end), g.content_spans)
                 if size > 0:
                     hits.setdefault(g.Index, []).append((size, p.Index))
     return hits
@@ -295,7 +308,7 @@ def score_attributions(predicted: pd.DataFrame, gold: pd.DataFrame, texts: dict[
     gold attributions with a source that some prediction overlaps, the share
     whose most-overlapping prediction has a speaker overlapping that source.
     """
-    hits = _overlaps(predicted, gold)
+    hits = attribution_overlaps(predicted, gold)
     matched_pred = {p for pairs in hits.values() for _, p in pairs}
     exact_pred, exact_gold = set(), set()
     with_source = correct_source = 0
@@ -306,14 +319,14 @@ def score_attributions(predicted: pd.DataFrame, gold: pd.DataFrame, texts: dict[
         hi = max(e for _, e in grow.content_spans)
         for _, p in pairs:
             prow = predicted.loc[p]
-            if _normalised(text[prow.start : prow.end]) == _normalised(text[lo:hi]):
+            if normalised_text(text[prow.start : prow.end]) == normalised_text(text[lo:hi]):
                 exact_pred.add(p)
                 exact_gold.add(g)
         if grow.source_spans:
             with_source += 1
             best = predicted.loc[max(pairs)[1]]
             if best.speaker_start >= 0:
-                correct_source += _overlap((best.speaker_start, best.speaker_end), grow.source_spans) > 0
+                correct_source += overlap_size((best.speaker_start, best.speaker_end), grow.source_spans) > 0
 
     def prf(n_pred_ok, n_gold_ok):
         precision = n_pred_ok / len(predicted) if len(predicted) else 0.0

@@ -40,17 +40,17 @@ from .errors import AnalysisError
 # The private helpers are the scorers' own matching rules (which prediction overlaps which gold
 # item), used to list the errors behind each score; every count is checked against the scorer.
 from .evaluate import (
-    _PREDICTED_REFERENCES,
+    BASIL_ACTORS,
+    PREDICTED_REFERENCE_METHODS,
     REFERENCE_TYPES,
-    _match,
-    _normalised,
-    _overlap,
-    _overlaps,
-    _place,
+    attribution_overlaps,
     basil_gold_pairs,
     bootstrap_over_articles,
     evaluate_basil,
     load_gold_mentions,
+    matched_mentions,
+    normalised_text,
+    overlap_size,
     portrayal_labels,
     read_basil,
     read_newsmtsc,
@@ -63,6 +63,7 @@ from .evaluate import (
     score_by_type,
     score_mentions,
     score_polarity,
+    span_sentences,
 )
 from .pipeline import analyze, quotes_of
 from .sentiment import default_backend, target_predictor
@@ -291,11 +292,11 @@ def _mention_counts(predicted: pd.DataFrame, gold: pd.DataFrame, sentences: pd.D
     pred = predicted[(predicted.actor != OTHER_ACTOR) & predicted.article_id.isin(articles)].copy()
     gold = gold.copy()
     sentences = sentences[sentences.article_id.isin(articles)]
-    pred["sentence"], gold["sentence"] = _place(pred, sentences), _place(gold, sentences)
-    pairs = _match(pred, gold)
+    pred["sentence"], gold["sentence"] = span_sentences(pred, sentences), span_sentences(gold, sentences)
+    pairs = matched_mentions(pred, gold)
     pred["matched"], gold["matched"] = pred.index.isin([p for p, _ in pairs]), gold.index.isin([g for _, g in pairs])
-    ref_pred, ref_gold = pred.method.isin(_PREDICTED_REFERENCES), gold.type.isin(REFERENCE_TYPES)
-    ref_pairs = _match(pred[ref_pred], gold[ref_gold])
+    ref_pred, ref_gold = pred.method.isin(PREDICTED_REFERENCE_METHODS), gold.type.isin(REFERENCE_TYPES)
+    ref_pairs = matched_mentions(pred[ref_pred], gold[ref_gold])
     ref_matched = set(g for _, g in ref_pairs)
     pred_pairs = set(zip(pred.article_id, pred.sentence, pred.actor, strict=True))
     gold_pairs = set(zip(gold.article_id, gold.sentence, gold.actor, strict=True))
@@ -491,7 +492,7 @@ def _attribution_verdicts(quotes: pd.DataFrame, gold: pd.DataFrame, texts: dict[
     """Each gold attribution and each found quote with what
     :func:`~analysis.evaluate.score_attributions` makes of it (its own overlap,
     exactness and source rules)."""
-    hits = _overlaps(quotes, gold)
+    hits = attribution_overlaps(quotes, gold)
     matched = {p for pairs in hits.values() for _, p in pairs}
     exact_pred: set = set()
     rows = []
@@ -502,7 +503,7 @@ def _attribution_verdicts(quotes: pd.DataFrame, gold: pd.DataFrame, texts: dict[
         exact = False
         for _, p in pairs:
             q = quotes.loc[p]
-            if _normalised(text[q.start : q.end]) == _normalised(text[lo:hi]):
+            if normalised_text(text[q.start : q.end]) == normalised_text(text[lo:hi]):
                 exact_pred.add(p)
                 exact = True
         best = quotes.loc[max(pairs)[1]] if pairs else None
@@ -510,7 +511,7 @@ def _attribution_verdicts(quotes: pd.DataFrame, gold: pd.DataFrame, texts: dict[
         if best is not None and g.source_spans:
             if best.speaker_start < 0:
                 source = "no speaker found"
-            elif _overlap((best.speaker_start, best.speaker_end), g.source_spans) > 0:
+            elif overlap_size((best.speaker_start, best.speaker_end), g.source_spans) > 0:
                 source = "right"
             else:
                 source = "wrong"
@@ -711,8 +712,6 @@ def basil_validation(folder: str | Path, *, actors: str | Path | None = None, li
     mention), so these are recall and agreement figures on the annotated
     items, not precision over everything the run found.
     """
-    from .cli import BASIL_ACTORS  # the registry `evaluate basil` uses by default
-
     gold = read_basil(folder)
     registry = load_actors(actors or BASIL_ACTORS)
     chosen = gold.articles[:limit]
