@@ -43,6 +43,7 @@ from .types import OTHER_ACTOR, SENTIMENT_LABELS
 
 __all__ = [
     "BASIL_ACTORS",
+    "basil_rows",
     "PREDICTED_REFERENCE_METHODS",
     "span_sentences",
     "matched_mentions",
@@ -892,6 +893,47 @@ def _f1_of(frame: pd.DataFrame, column: str = "predicted") -> dict:
     return scores
 
 
+def basil_rows(gold: BasilGold, run_dir: str | Path, entity_actor: dict[str, str]) -> dict:
+    """The per-item tables behind :func:`evaluate_basil`'s figures, from a run folder.
+
+    Returns ``articles`` and ``errors`` (the run's tables), ``feelings`` (the
+    gold portrayal labels of the analysed articles), ``pairs``
+    (:func:`basil_gold_pairs`), ``coverage``, ``quotes``, ``portrayal`` and
+    ``stance`` (the ``score_basil_*`` tables) and ``portrayal_basis`` (which
+    column of ``actor_summary.csv`` decided the portrayal).
+    """
+    run = Path(run_dir)
+
+    def table(name):
+        path = run / f"{name}.csv"
+        if not path.is_file():
+            raise CorpusError(f"no {name}.csv in the run folder; run the analysis first", source=str(run))
+        return pd.read_csv(path, dtype={"article_id": str}, keep_default_na=False)
+
+    articles, errors = table("articles"), table("errors")
+    analysed = set(articles.article_id)
+    feelings = gold.feelings[gold.feelings.article_id.isin(analysed)]
+    spans = gold.spans[gold.spans.article_id.isin(analysed)]
+    pairs = basil_gold_pairs(feelings, spans, entity_actor)
+    quotes = table("quotes")
+    for column in ("start", "end"):
+        quotes[column] = quotes[column].astype(int)
+    stance = table("stance")
+    if len(stance):
+        stance["sentence_id"] = stance.sentence_id.astype(int)
+    summary = table("actor_summary")
+    if "net_tone" in summary.columns and len(summary):
+        summary["net_tone"] = pd.to_numeric(summary.net_tone, errors="coerce").fillna(0.0)
+    labels, basis = portrayal_labels(summary)
+    return {
+        "articles": articles, "errors": errors, "feelings": feelings, "pairs": pairs,
+        "coverage": score_basil_coverage(pairs, table("mentions")),
+        "quotes": score_basil_quotes(spans, quotes, entity_actor),
+        "portrayal": score_basil_portrayal(feelings, labels, entity_actor), "portrayal_basis": basis,
+        "stance": score_basil_stance(spans, stance, table("sentences"), entity_actor),
+    }
+
+
 def evaluate_basil(gold: BasilGold, run_dir: str | Path, registry, *, n_boot: int = 1000, seed: int = 0) -> dict:
     """Score a run folder of the BASIL articles against the BASIL gold.
 
@@ -923,41 +965,14 @@ def evaluate_basil(gold: BasilGold, run_dir: str | Path, registry, *, n_boot: in
     spans, not precision over everything the run found. Only articles that
     the run analysed are scored; failed ones are counted.
     """
-    run = Path(run_dir)
-
-    def table(name):
-        path = run / f"{name}.csv"
-        if not path.is_file():
-            raise CorpusError(f"no {name}.csv in the run folder; run the analysis first", source=str(run))
-        return pd.read_csv(path, dtype={"article_id": str}, keep_default_na=False)
-
-    articles, errors = table("articles"), table("errors")
-    analysed = set(articles.article_id)
-    feelings = gold.feelings[gold.feelings.article_id.isin(analysed)]
-    spans = gold.spans[gold.spans.article_id.isin(analysed)]
     entities = sorted(set(gold.feelings.entity) | set(gold.spans.target[gold.spans.target != ""])
                       | set(s for s in gold.spans.speaker if _is_named_speaker(s)))
     entity_actor = map_basil_entities(entities, registry)
-    pairs = basil_gold_pairs(feelings, spans, entity_actor)
-
-    mentions = table("mentions")
-    quotes = table("quotes")
-    for column in ("start", "end"):
-        quotes[column] = quotes[column].astype(int)
-    sentences = table("sentences")
-    stance = table("stance")
-    if len(stance):
-        stance["sentence_id"] = stance.sentence_id.astype(int)
-    summary = table("actor_summary")
-    if "net_tone" in summary.columns and len(summary):
-        summary["net_tone"] = pd.to_numeric(summary.net_tone, errors="coerce").fillna(0.0)
-
-    coverage = score_basil_coverage(pairs, mentions)
-    quote_rows = score_basil_quotes(spans, quotes, entity_actor)
+    rows = basil_rows(gold, run_dir, entity_actor)
+    errors, feelings, pairs, basis = rows["errors"], rows["feelings"], rows["pairs"], rows["portrayal_basis"]
+    analysed = set(rows["articles"].article_id)
+    coverage, quote_rows, portrayal, stance_rows = rows["coverage"], rows["quotes"], rows["portrayal"], rows["stance"]
     named = quote_rows[quote_rows.named & quote_rows.found]
-    labels, basis = portrayal_labels(summary)
-    portrayal = score_basil_portrayal(feelings, labels, entity_actor)
-    stance_rows = score_basil_stance(spans, stance, sentences, entity_actor)
     found_pairs = stance_rows[stance_rows.found]
     article_pairs = (stance_rows.assign(sign=stance_rows.gold.map({"favor": 1, "against": -1}))
                      .groupby(["article_id", "source", "target"], as_index=False)

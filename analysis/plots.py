@@ -622,8 +622,7 @@ def figure_text(fig) -> dict[str, str]:
         return " ".join(t for t in (ax.get_title(loc="left"), ax.get_title(), ax.get_title(loc="right")) if t)
 
     panels = [ax for ax in fig.axes if ax.get_visible()]
-    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
-    title = suptitle or next((title_of(ax) for ax in panels if title_of(ax)), "")
+    title = fig.get_suptitle() or next((title_of(ax) for ax in panels if title_of(ax)), "")
     def words(labels) -> list[str]:  # category labels, not numbers
         texts = [" ".join(t.get_text().split()) for t in labels]
         return [t for t in texts if t and not t.replace(".", "").replace("−", "").replace("-", "").isdigit()]

@@ -646,16 +646,13 @@ def _owner_of(text_token: Token, index: IntervalIndex) -> Mention | None:
     for c in text_token.children:
         if c.dep_ in ("poss", "compound") and (m := _at(index, c)) is not None:
             return m
-        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
-            for obj in (g for g in c.children if g.dep_ == "pobj"):
-                if (m := _at(index, obj)) is not None:
-                    return m
+        if c.dep_ == "prep" and c.lower_ in ("by", "from") and (m := _object_at(c, index)) is not None:
+            return m
     for c in text_token.children:  # "a statement released by X"
         if c.dep_ == "acl":
             for agent in (g for g in c.children if g.dep_ == "agent"):
-                for obj in (g for g in agent.children if g.dep_ == "pobj"):
-                    if (m := _at(index, obj)) is not None:
-                        return m
+                if (m := _object_at(agent, index)) is not None:
+                    return m
     verb = None
     if text_token.dep_ in _AUTHOR_VERB_DEPS:
         verb = text_token.head
@@ -665,11 +662,15 @@ def _owner_of(text_token: Token, index: IntervalIndex) -> Mention | None:
         for c in verb.children:
             if c.dep_ == "nsubj" and (m := _at(index, c)) is not None:
                 return m
-            if c.dep_ == "agent":
-                for obj in (g for g in c.children if g.dep_ == "pobj"):
-                    if (m := _at(index, obj)) is not None:
-                        return m
+            if c.dep_ == "agent" and (m := _object_at(c, index)) is not None:
+                return m
     return None
+
+
+def _object_at(preposition: Token, index: IntervalIndex) -> Mention | None:
+    """The mention naming the object of a preposition ("by X", "from X")."""
+    return next((m for obj in preposition.children if obj.dep_ == "pobj" and (m := _at(index, obj)) is not None),
+                None)
 
 
 def _author(doc: Doc, q: Quote, index: IntervalIndex) -> tuple[Mention | None, str]:

@@ -91,6 +91,7 @@ def run_notebooks(folder: str | Path, figures_dir: str | Path, *, output_dir: st
     out = Path(output_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     done = []
+    manager = kernel_manager_class()
     for notebook in notebooks_to_run(folder):
         target = out / notebook.name
         if progress:
@@ -106,7 +107,7 @@ def run_notebooks(folder: str | Path, figures_dir: str | Path, *, output_dir: st
             parameters=chosen,
             progress_bar=False,
             execution_timeout=timeout,
-            kernel_manager_class=kernel_manager_class(),
+            kernel_manager_class=manager,
         )
         _drop_machine_paths(target, notebook)
         done.append(target)

@@ -44,22 +44,17 @@ from .evaluate import (
     PREDICTED_REFERENCE_METHODS,
     REFERENCE_TYPES,
     attribution_overlaps,
-    basil_gold_pairs,
+    basil_rows,
     bootstrap_over_articles,
     evaluate_basil,
     load_gold_mentions,
     matched_mentions,
     normalised_text,
     overlap_size,
-    portrayal_labels,
     read_basil,
     read_newsmtsc,
     read_polnear,
     score_attributions,
-    score_basil_coverage,
-    score_basil_portrayal,
-    score_basil_quotes,
-    score_basil_stance,
     score_by_type,
     score_mentions,
     score_polarity,
@@ -641,28 +636,6 @@ def _run_folder(run_dir):
         yield Path(tmp)
 
 
-def _basil_rows(gold, run: Path, entity_actor: dict) -> dict:
-    """The per-item tables behind :func:`~analysis.evaluate.evaluate_basil`'s figures."""
-    def table(name):
-        return pd.read_csv(run / f"{name}.csv", dtype={"article_id": str}, keep_default_na=False)
-
-    analysed = set(table("articles").article_id)
-    feelings = gold.feelings[gold.feelings.article_id.isin(analysed)]
-    spans = gold.spans[gold.spans.article_id.isin(analysed)]
-    quotes, stance, summary = table("quotes"), table("stance"), table("actor_summary")
-    quotes[["start", "end"]] = quotes[["start", "end"]].astype(int)
-    if len(stance):
-        stance["sentence_id"] = stance.sentence_id.astype(int)
-    if "net_tone" in summary.columns and len(summary):
-        summary["net_tone"] = pd.to_numeric(summary.net_tone, errors="coerce").fillna(0.0)
-    return {
-        "coverage": score_basil_coverage(basil_gold_pairs(feelings, spans, entity_actor), table("mentions")),
-        "quotes": score_basil_quotes(spans, quotes, entity_actor),
-        "portrayal": score_basil_portrayal(feelings, portrayal_labels(summary)[0], entity_actor),
-        "stance": score_basil_stance(spans, stance, table("sentences"), entity_actor),
-    }
-
-
 def basil_validation(folder: str | Path, *, actors: str | Path | None = None, limit: int | None = None,
                      run_dir: str | Path | None = None, backend: str | None = None, pipeline: str | None = None,
                      cache_dir=None, n_boot: int = 1000, seed: int = 0, progress: bool = False,
@@ -727,7 +700,7 @@ def basil_validation(folder: str | Path, *, actors: str | Path | None = None, li
         summary = run_corpus(corpus, out, registry, pipeline=pipeline, cache_dir=cache_dir,
                              sentiment_backend=backend, progress=progress)
         scores = evaluate_basil(gold, out, registry, n_boot=n_boot, seed=seed)
-        tables = _basil_rows(gold, out, scores["entity_actor"])
+        tables = basil_rows(gold, out, scores["entity_actor"])
     stance = tables["stance"]
     rows = []
     for key, stage, metric, unit, baseline in _BASIL_SCORES:
