@@ -116,6 +116,7 @@ _FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 _WANTING = frozenset({"like", "love", "prefer"})  # "would like to": a wish, not a hypothetical
 #: Modals by which a speaker wants a deed done ("he must be defeated"): an agentless passive is then theirs.
 _DEONTIC = frozenset({"must", "should", "ought"})
+_WHOLE = frozenset({"the", "these", "those", "all", "both", "its", "their"})  # "the two states": all of them
 
 
 def _read_cue_text(path: str | Path | None, name: str) -> tuple[str, str]:
@@ -175,8 +176,9 @@ def load_stance_cues(path: str | Path | None = None) -> dict[str, frozenset[str]
 class _Who:
     """Which mention (registry actor or other entity) sits at a token."""
 
-    def __init__(self, mentions: Iterable[Mention]):
+    def __init__(self, mentions: Iterable[Mention], partitive: frozenset[str] = frozenset()):
         self.index = IntervalIndex((m.start, m.end, m) for m in mentions if m.method != "ambiguous")
+        self.partitive = partitive
 
     def at(self, token: Token) -> Mention | None:
         hits = self.index.containing(token.idx)
@@ -193,6 +195,12 @@ class _Who:
                 # "The Texas lawmaker", "House conservatives" are not Texas or the House
                 if found is not None and (found.actor != OTHER_ACTOR or found.ner_label in ("PERSON", "")
                                           or child.dep_ == "poss"):
+                    return found
+        if token.lemma_.lower() in self.partitive or token.pos_ == "NUM":  # "a handful of X", "two of X": X's part
+            for obj in [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                        if g.dep_ == "pobj"]:
+                found = self.at(obj)
+                if found is not None and found.actor == OTHER_ACTOR and found.canonical != found.text:
                     return found
         return None
 
@@ -364,10 +372,15 @@ class _Context:
     def __init__(self, doc, mentions, quotes, cues, relation_cues, registry, article_id):
         self.doc, self.cues, self.registry, self.article_id = doc, cues, registry, article_id
         self.relation_cues = relation_cues
-        self.who = _Who(mentions)
-        self.quotes = IntervalIndex((q.start, q.end, q) for q in quotes)
+        self.whole_of: dict[str, str] = {}  # a phrase naming part of an actor -> that actor
+        self.who = _Who([replace(m, actor=OTHER_ACTOR, canonical=part) if (
+            part := self.part_phrase(m.start, m.end, m.actor)) else m for m in mentions], cues["partitive"])
         self.sent_of = sentence_ids(doc)
         self.text_of = {s.sentence_id: s.text for s in sentence_records(doc, article_id)}.get
+        self.use_quotes(quotes)
+
+    def use_quotes(self, quotes: list[Quote]) -> None:
+        self.quotes = IntervalIndex((q.start, q.end, q) for q in quotes)
         self.by_id = {q.quote_id: q for q in quotes}
 
     def span(self, start: int, end: int) -> Span | None:
@@ -395,19 +408,58 @@ class _Context:
         return _not_a_source(self.span(quote.speaker_start, quote.speaker_end), self.cues, cue_lemma=lemma,
                              actor=quote.speaker_actor, registry=self.registry)
 
-    def whole_of(self, quote: Quote) -> Quote:
-        """A speaker named as part of a whole ("a group of X", "some of X", "members of
-        X") with no actor of its own speaks as X."""
-        if quote.speaker_start < 0 or quote.speaker_actor not in ("", OTHER_ACTOR):
+    def part_phrase(self, start: int, end: int, actor: str) -> str:
+        """The words naming only part of a group or organisation at ``start:end``
+        ("five Republican senators", "a handful of House Democrats", "some of
+        X", "other Democrats"), or "" when the phrase names the whole actor."""
+        if actor in ("", OTHER_ACTOR) or (self.registry is not None and actor in self.registry.ids
+                                          and self.registry.get(actor).kind not in ("group", "organisation")):
+            return ""
+        span = self.span(start, end)
+        if span is None or not len(span):
+            return ""
+        part = self.cues["partitive"]
+        inside = [t for t in span if t.i < span.root.i]
+        left, i = [], span.start - 1
+        while i >= span.sent.start and len(left) < 6:  # the rest of the noun phrase, leftwards
+            t = self.doc[i]
+            if not (t.lower_ == "of" or t.pos_ == "NUM" or t.lemma_.lower() in part or t.lower_ in part or (
+                    t.dep_ in ("det", "amod", "compound", "nummod", "quantmod", "advmod", "cc", "pobj")
+                    and t.pos_ in ("DET", "ADJ", "NUM", "NOUN", "PROPN", "ADV", "CCONJ"))):
+                break
+            left.insert(0, t)
+            i -= 1
+        words = [*left, *inside]
+        cues = [t for t in words if t.lemma_.lower() in part or t.lower_ in part or (
+            t.pos_ == "NUM" and not (t.i > 0 and self.doc[t.i - 1].lower_ in _WHOLE))]  # not "the two states"
+        if not cues:
+            return ""
+        first = cues[0].i
+        while first > span.sent.start and self.doc[first - 1].dep_ == "det" and self.doc[first - 1] in left:
+            first -= 1
+        phrase = self.doc[min(first, span.start):span.end].text
+        self.whole_of[phrase] = actor
+        return phrase
+
+    def as_part(self, quote: Quote) -> Quote:
+        """A speaker named as part of a group ("five X senators", "a handful of
+        X", "a group of X") is not the whole group: it speaks as itself."""
+        if quote.speaker_start < 0:
             return quote
+        phrase = self.part_phrase(quote.speaker_start, quote.speaker_end, quote.speaker_actor)
+        if phrase:
+            return replace(quote, speaker=phrase, speaker_actor=OTHER_ACTOR)
         span = self.span(quote.speaker_start, quote.speaker_end)
-        if span is None or not len(span) or span.root.lemma_.lower() not in self.cues["partitive"]:
-            return quote
-        for prep in [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "of"]:
-            for obj in [g for g in prep.children if g.dep_ == "pobj"]:
-                whole = self.who.of_phrase(obj)
-                if whole is not None and whole.actor != OTHER_ACTOR:
-                    return replace(quote, speaker=_name(whole), speaker_actor=whole.actor)
+        if quote.speaker_actor in ("", OTHER_ACTOR) and span is not None and len(span) and (
+                span.root.lemma_.lower() in self.cues["partitive"]
+                and any(c.dep_ == "prep" and c.lower_ == "of" for c in span.root.children)):
+            ends = [g.i for c in span.root.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                    if g.dep_ == "pobj"]  # "A group of nearly 90 professors", not the clauses after it
+            phrase = self.doc[min(t.i for t in span.root.subtree):max(ends, default=span.root.i) + 1]
+            inner = [m for t in phrase if (m := self.who.at(t)) is not None and m.actor != OTHER_ACTOR]
+            if inner:
+                self.whole_of[phrase.text] = inner[0].actor
+            return replace(quote, speaker=phrase.text)  # "A group" -> "A group of the Dockworkers Union"
         return quote
 
     def speaks_for(self, quote: Quote, actor: str) -> bool:
@@ -755,14 +807,21 @@ def find_stance(
     article_id = article_id or (mentions[0].article_id if mentions else "")
     ctx = _Context(doc, mentions, quotes, stance_cues or load_stance_cues(), cues or load_relation_cues(), registry,
                    article_id)
-    quotes = [ctx.whole_of(q) for q in quotes]  # "a group of X said": X speaks
-    ctx = _Context(doc, mentions, quotes, ctx.cues, ctx.relation_cues, registry, article_id)
+    ctx.use_quotes([ctx.as_part(q) for q in quotes])  # "five X senators said": a part of X, not X
     covered: set[tuple[int, int]] = set()
     edges = _relation_edges(ctx, ctx.relation_cues, covered)
-    related = {(e.source_actor, e.source_name, e.target_actor, e.sentence_id) for e in edges}
+    whole_of = ctx.whole_of
+
+    def holder(e: StanceEdge) -> str:  # "Other Republicans criticized X" and its judgment: one holder
+        return whole_of.get(e.source_name) or (e.source_actor if e.source_actor != OTHER_ACTOR
+                                               else f"{OTHER_ACTOR}:{e.source_name}")
+
+    related = {(holder(e), e.target_actor, e.sentence_id) for e in edges}
     edges += _one_per_quote(_quote_edges(sentiment, ctx, covered))
-    edges += [e for e in _judgment_edges(sentiment, ctx)
-              if (e.source_actor, e.source_name, e.target_actor, e.sentence_id) not in related]
+    edges += [e for e in _judgment_edges(sentiment, ctx) if (holder(e), e.target_actor, e.sentence_id) not in related]
+    # "a group of exiles say they want to fight": part of an actor about that actor is about itself
+    edges = [e for e in edges if not (whole_of.get(e.source_name) == e.target_actor != OTHER_ACTOR
+                                      or whole_of.get(e.target_name) == e.source_actor != OTHER_ACTOR)]
     unique = {}
     for e in edges:  # one edge per (source, target, cue position)
         unique.setdefault((e.source_actor, e.source_name, e.target_actor, e.target_name, e.sentence_id, e.cue), e)

@@ -342,12 +342,37 @@ def test_an_advocate_speaking_about_their_client_gives_no_edge(speaker, edge_exp
     assert (("other", "against", "mayor", "quote") in found) is edge_expected
 
 
-def test_a_group_of_an_actor_speaks_as_that_actor():
+def test_a_group_within_an_actor_speaks_as_itself_not_as_the_actor():
     text = "A group of the Dockworkers Union said that the Harbour Council is corrupt."
     q = quote(text, "the Harbour Council is corrupt", "A group", kind="indirect")
     council = mention(text, "Harbour Council")
     found, records = edges(text, named_mentions(text), [q], [judged(council, "negative", 0.95, q)])
-    assert found == [("union", "against", "council", "quote")] and records[0].source_name == "Dockworkers Union"
+    assert found == [("other", "against", "council", "quote")]
+    assert records[0].source_name == "A group of the Dockworkers Union"
+
+
+@pytest.mark.parametrize("subject, part", [
+    ("Five Dockworkers Union members", "Five Dockworkers Union"),
+    ("A handful of the Dockworkers Union", "A handful of the Dockworkers Union"),
+    ("Some of the Dockworkers Union", "Some of the Dockworkers Union"),
+    ("Other Dockworkers Union", "Other Dockworkers Union"),
+    ("The Dockworkers Union", ""),
+])
+def test_a_part_of_a_group_that_acts_is_not_the_whole_group(subject, part):
+    text = f"{subject} criticized Ana Ortiz over the strike."
+    _, records = edges(text, named_mentions(text))
+    assert [(e.source_actor, e.source_name) for e in records] == (
+        [("other", part)] if part else [("union", "Dockworkers Union")])
+
+
+def test_a_numbered_part_of_a_group_quoted_speaks_as_itself():
+    text = "Close to three dozen Dockworkers Union said the Harbour Council is corrupt."
+    q = quote(text, "the Harbour Council is corrupt", "Close to three dozen Dockworkers Union", kind="indirect")
+    q = replace(q, speaker_actor="union", speaker="Dockworkers Union")
+    council = mention(text, "Harbour Council")
+    found, records = edges(text, named_mentions(text), [q], [judged(council, "negative", 0.95, q)])
+    assert found == [("other", "against", "council", "quote")]
+    assert records[0].source_name == "Close to three dozen Dockworkers Union"
 
 
 def test_a_judgment_of_someone_owned_is_not_of_the_owner():
@@ -535,3 +560,11 @@ def test_hostile_quotes_about_nato_read_as_against(registry):
     stance = analyze([article], registry, cache_dir=False, progress=False).stance
     toward_nato = stance[stance.target_actor == "nato"]
     assert len(toward_nato) >= 1 and set(toward_nato.stance) == {"against"}
+
+
+def test_part_of_a_group_speaking_of_the_group_is_not_a_stance_toward_it():
+    text = "A group of the Dockworkers Union said they are ready to strike."
+    q = quote(text, "they are ready to strike", "A group", kind="indirect")
+    they = mention(text, "they", "union", method="pronoun", canonical="Dockworkers Union")
+    found, _ = edges(text, [*named_mentions(text), they], [q], [judged(they, "positive", 0.97, q)])
+    assert found == []
