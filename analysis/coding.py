@@ -107,7 +107,7 @@ import pandas as pd
 
 from .errors import AnalysisError
 from .roles import MAIN_ROLES
-from .stance import NET_BAND
+from .stance import NET_BAND, stance_node
 from .types import OTHER_ACTOR, SENTIMENT_LABELS, STANCES
 
 __all__ = [
@@ -190,11 +190,6 @@ def _table(tables, name: str, task: str) -> pd.DataFrame:
     return table
 
 
-def _node(actor: str, name: str) -> str:
-    """Actor id, or ``other:<name>`` for actors outside the registry (as in stance_summary)."""
-    return actor if actor != OTHER_ACTOR else f"other:{name}"
-
-
 def _sentences(tables, task: str) -> dict[tuple[str, int], tuple[int, str]]:
     sent = _table(tables, "sentences", task)
     return {(str(r.article_id), int(r.sentence_id)): (int(r.start), str(r.text)) for r in sent.itertuples()}
@@ -247,8 +242,8 @@ def _stance_units(tables) -> pd.DataFrame:
     mentions = _table(tables, "mentions", "stance")
     groups: dict[tuple, list[str]] = {}
     for e in edges.itertuples():
-        key = (str(e.article_id), int(e.sentence_id), _node(e.source_actor, e.source_name),
-               _node(e.target_actor, e.target_name), e.target_actor, e.target_name)
+        key = (str(e.article_id), int(e.sentence_id), stance_node(e.source_actor, e.source_name),
+               stance_node(e.target_actor, e.target_name), e.target_actor, e.target_name)
         groups.setdefault(key, []).append(e.stance)
     units = []
     for (article_id, sentence_id, source, target, target_actor, target_name), stances in groups.items():

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 from pathlib import Path
 
@@ -36,6 +37,7 @@ __all__ = [
     "figure_text",
     "actor_palette",
     "article_labels",
+    "article_caption",
     "plot_dispersion",
     "article_dispersion_figure",
     "highlight_mentions",
@@ -74,8 +76,9 @@ def actor_palette(actors: list[str]) -> dict[str, str]:
 
 
 def article_labels(articles, *, width: int = 48, by: str = "title") -> dict[str, str]:
-    """Article id -> a label for figures and legends: the title (or the outlet,
-    ``by="outlet"``) shortened at a word boundary, with "(constructed)" after
+    """Article id -> a label for figures and legends: the title shortened at a
+    word boundary with its outlet (or the outlet alone, ``by="outlet"``; or
+    :func:`article_caption`, ``by="caption"``), with "(constructed)" after
     every text we wrote ourselves, so a reader never takes it for real news.
 
     >>> from analysis.types import Article
@@ -83,13 +86,42 @@ def article_labels(articles, *, width: int = 48, by: str = "title") -> dict[str,
     ...                         constructed=True)], width=24)
     {'a': 'A long title about a … (constructed)'}
     """
+    if by == "caption":
+        return {article.id: article_caption(article, width=width) for article in articles}
     labels = {}
     for article in articles:
         text = (article.outlet if by == "outlet" else article.title) or article.title or article.id
-        text = textwrap.shorten(" ".join(str(text).split()), width=width, placeholder=" …")
+        text = textwrap.shorten(" ".join(str(text).split()), width=width, placeholder=" …", break_on_hyphens=False)
         marked = article.constructed and "constructed" not in text.lower()
-        labels[article.id] = f"{text} (constructed)" if marked else text
+        if marked:
+            text = f"{text} (constructed)"
+        elif by != "outlet" and article.outlet and not article.constructed:
+            text = f"{text} ({article.outlet})"
+        labels[article.id] = text
     return labels
+
+
+def article_caption(article, *, width: int = 70) -> str:
+    """How a figure's title names one article: its title in quotation marks
+    (shortened at a word boundary), then its outlet, or "constructed text" for
+    a text we wrote ourselves.
+
+    >>> from analysis.types import Article
+    >>> article_caption(Article(id="a", text="x", title="Port strike ends", outlet="Harbour Times"))
+    '“Port strike ends” (Harbour Times)'
+    """
+    text = textwrap.shorten(" ".join(str(article.title or article.id).split()), width=width, placeholder=" …",
+                            break_on_hyphens=False)
+    tail = "constructed text" if article.constructed else (article.outlet or "")
+    return f"“{text}”" + (f" ({tail})" if tail else "")
+
+
+#: Titles longer than this many characters wrap, so a title never makes a figure wider than its plot.
+TITLE_WIDTH = 78
+
+
+def _title(ax, text: str, width: int = TITLE_WIDTH, **kwargs) -> None:
+    ax.set_title(textwrap.fill(" ".join(str(text).split()), width), loc="left", **kwargs)
 
 
 def show_table(frame: pd.DataFrame, *, rows: int | None = None, width: str = "42em"):
@@ -184,7 +216,7 @@ def plot_dispersion(data: pd.DataFrame, *, article_id: str | None = None, regist
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False,
               fontsize="small")
     name = title or f"Where each actor is mentioned: {articles[0] if articles else ''}"
-    ax.set_title(name, loc="left")
+    _title(ax, name)
     fig.tight_layout()
     return fig
 
@@ -197,8 +229,7 @@ def article_dispersion_figure(mentions: pd.DataFrame, article: Article, registry
     data = dispersion(mentions[mentions.article_id == article.id], [article])
     if n_words is not None:
         data = data.assign(n_words=n_words)
-    constructed = " (constructed text)" if article.constructed else ""
-    title = f"Where each actor is mentioned: {article.title or article.id}{constructed}"
+    title = f"Where each actor is mentioned in {article_caption(article)}"
     return plot_dispersion(data, article_id=article.id, registry=registry, title=title)
 
 
@@ -282,7 +313,7 @@ def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None 
     kinds = [matplotlib.patches.Patch(facecolor="#777777", label="direct (in quotation marks)"),
              matplotlib.patches.Patch(facecolor="#77777773", edgecolor="#444444", hatch="//",
                                       label="indirect (reported)")]
-    ax.set_title(title or "Who speaks: share of quoted words by speaker", loc="left")
+    _title(ax, title or "Who speaks: share of quoted words by speaker")
     fig.tight_layout()
     axes_inches = ax.get_position().height * fig.get_figheight()
     ax.legend(handles=kinds, loc="upper left", bbox_to_anchor=(0.0, -0.55 / max(axes_inches, 0.1)),
@@ -326,7 +357,7 @@ def plot_tone_heatmap(summary: pd.DataFrame, *, registry: ActorRegistry | None =
     ax.set_xlabel("")
     ax.set_ylabel("")
     who = {"all": "all voices", "author": "the author's own words"}.get(voice, voice)
-    ax.set_title(title or f"How each actor is portrayed ({who})", loc="left")
+    _title(ax, title or f"How each actor is portrayed ({who})")
     fig.tight_layout()
     return fig
 
@@ -385,7 +416,7 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, r
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel("net tone: (positive - negative) / mentions, with 95% bootstrap interval")
     ax.legend(title="voice", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
-    ax.set_title(title or "Who portrays whom how: the author and the quoted voices", loc="left")
+    _title(ax, title or "Who portrays whom how: the author and the quoted voices")
     fig.tight_layout()
     return fig
 
@@ -421,11 +452,15 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
     others = [n for n in nodes if n in graph.nodes and n not in known]
     nx.draw_networkx_nodes(graph, pos, nodelist=known, node_color=_REGISTRY_NODE, node_size=1500, ax=ax)
     nx.draw_networkx_nodes(graph, pos, nodelist=others, node_color=_OTHER_NODE, node_size=600, ax=ax)
-    labels = {n: textwrap.fill(str(graph.nodes[n].get("label", n)), 22) for n in known + others}
-    box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#999999", "alpha": 0.9}
-    nx.draw_networkx_labels(graph, pos, labels={n: labels[n] for n in known}, font_size=9, font_weight="bold",
-                            bbox=box, ax=ax)
-    nx.draw_networkx_labels(graph, pos, labels={n: labels[n] for n in others}, font_size=8, bbox=box, ax=ax)
+    box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+    for n in known + others:  # each label outside the circle, beside its node: nodes and arrowheads stay visible
+        x, y = pos[n]
+        r = math.hypot(x, y)
+        lx, ly = (x * (r + 0.16) / r, y * (r + 0.16) / r) if r > 1e-9 else (0.0, -0.16)
+        ax.text(lx, ly, textwrap.fill(str(graph.nodes[n].get("label", n)), 22), fontsize=9 if n in known else 8,
+                fontweight="bold" if n in known else "normal", bbox=box, zorder=5,
+                ha="left" if x > 0.3 else "right" if x < -0.3 else "center",
+                va="bottom" if y > 0.3 else "top" if y < -0.3 else "center")
     for stance, colour in _STANCE_COLOURS.items():
         for single in (False, True):
             edges = [(u, v) for u, v, d in graph.edges(data=True)
@@ -442,10 +477,10 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
     ax.legend(handles=handles, title="stance, arrow from source to target (width: pieces of evidence); nodes",
               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize="small")
     # the circle of the layout, whatever nodes a panel draws: every node in the same place in every panel
-    ax.set_xlim(-1.45, 1.45)
-    ax.set_ylim(-1.3, 1.3)
+    ax.set_xlim(-1.8, 1.8)
+    ax.set_ylim(-1.45, 1.45)
     ax.set_axis_off()
-    ax.set_title(title or "Who is for or against whom", loc="left")
+    _title(ax, title or "Who is for or against whom", width=64)
     fig.tight_layout()
     return fig
 
@@ -461,7 +496,7 @@ def plot_stance_networks(summary: pd.DataFrame, registry: ActorRegistry | None, 
     graphs = [stance_graph(summary, registry, article_id=a) for a in article_ids]
     every = list(dict.fromkeys(n for g in graphs for n in g.nodes))
     for ax, article_id, graph in zip(axes.flat, article_ids, graphs, strict=False):
-        plot_stance_network(graph, ax=ax, title=textwrap.fill((titles or {}).get(article_id, article_id), 60),
+        plot_stance_network(graph, ax=ax, title=(titles or {}).get(article_id, article_id),
                             layout_nodes=every)
     for ax in list(axes.flat)[len(article_ids):]:
         ax.set_axis_off()
@@ -490,23 +525,25 @@ def plot_speakers_by_article(shares: pd.DataFrame, *, registry: ActorRegistry | 
     names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found",
              "unnamed source": "unnamed sources (officials, a spokesman ...)"}
     if ax is None:
-        fig, ax = plt.subplots(figsize=(9, 0.6 * len(wide) + 1.8))
+        fig, ax = plt.subplots(figsize=(10, 0.6 * len(wide) + 2.6))
     else:
         fig = ax.figure
     left = pd.Series(0.0, index=wide.index)
     words = shares.groupby("article_id").words.sum() if "words" in shares else None
     labels = [(titles or {}).get(a, a) + (f" (n={int(words[a])} quoted words)" if words is not None else "")
               for a in wide.index]
-    for actor in order:
-        ax.barh(labels, wide[actor], left=left, color=palette.get(actor, "#bbbbbb"),
-                label=names.get(actor) or _label(actor, registry))
+    for actor in order:  # thin dark edges: every segment shows, the palest ("no speaker found") too
+        ax.barh(labels, wide[actor], left=left, color=palette.get(actor, "#bbbbbb"), edgecolor="#555555",
+                linewidth=0.6, label=names.get(actor) or _label(actor, registry))
         left += wide[actor]
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("share of the article's quoted words")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small", title="speaker")
-    ax.set_title(title or "Who speaks, article by article", loc="left")
+    # below the plot, so the bars get the figure's width
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False, fontsize="small",
+              title="speaker")
+    _title(ax, title or "Who speaks, article by article")
     fig.tight_layout()
     return fig
 
@@ -551,7 +588,7 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
     if matrix.empty:
         ax.text(0.5, 0.5, "no stance between registry actors", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
-        ax.set_title(title or "Stance between actors", loc="left")
+        _title(ax, title or "Stance between actors")
         return fig
     labels = [[cell(r, c) for c in matrix.columns] for r in matrix.index]
     shown = matrix.rename(index=names, columns=names)
@@ -560,14 +597,14 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
     ax.set_xlabel("toward (empty cell: no stance found)")
     ax.set_ylabel("who")
     ax.tick_params(axis="y", labelrotation=0)
-    ax.set_title(title or "Stance between actors (net, all evidence)", loc="left")
+    _title(ax, title or "Stance between actors (net, all evidence)")
     fig.tight_layout()
     return fig
 
 
 def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None = None, title: str | None = None,
                        labels: dict | None = None, top: int | None = 8, sentences: pd.DataFrame | None = None,
-                       ax=None):
+                       scheme_name: str | None = None, ax=None):
     """Frame profile: for each frame of a scheme, the share of each article's
     sentences in which it occurs (one bar per article), frames ordered by their
     share over all articles; frames found nowhere are left out.
@@ -576,7 +613,8 @@ def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None
     "security and defense"); ``top`` keeps the frames with the largest mean
     share (None: all). Articles get their own palette, never the actors' colours;
     with the ``sentences`` table, each article's legend entry says how many
-    sentences the shares are of.
+    sentences the shares are of. ``scheme_name`` (the scheme's ``name``, e.g.
+    "Media Frames Corpus policy frames") titles the figure with the scheme id.
     """
     data = frames[(frames.level == "article") & (frames.scheme == scheme)].copy()
     if data.empty:
@@ -602,7 +640,8 @@ def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None
     ax.set_xlabel("share of the article's sentences with the frame's indicators")
     ax.set_ylabel("")
     more = f"; {left_out} less frequent frame(s) not shown" if left_out else ""
-    ax.set_title(title or f"Frame profile ({scheme.replace('_', ' ')}{more})", loc="left")
+    named = f"{scheme_name} ({scheme})" if scheme_name else scheme.replace("_", " ")
+    _title(ax, title or f"Frame profile: {named}{more}")
     fig.tight_layout()
     if n_articles == 1:
         ax.get_legend().remove()
@@ -619,7 +658,8 @@ def figure_text(fig) -> dict[str, str]:
     legend entries and category labels, one line each), as written into a PNG's metadata by
     :func:`save_figure` so that tests can check every figure explains itself."""
     def title_of(ax) -> str:
-        return " ".join(t for t in (ax.get_title(loc="left"), ax.get_title(), ax.get_title(loc="right")) if t)
+        return " ".join(" ".join(t.split()) for t in (ax.get_title(loc="left"), ax.get_title(),
+                                                      ax.get_title(loc="right")) if t)
 
     panels = [ax for ax in fig.axes if ax.get_visible()]
     title = fig.get_suptitle() or next((title_of(ax) for ax in panels if title_of(ax)), "")
@@ -663,10 +703,10 @@ def _stage_colours(stages) -> dict[str, str]:
     return dict(zip(known, colours, strict=True))
 
 
-def plot_validation_scores(scores: pd.DataFrame, *, title: str | None = None, ax=None):
+def plot_validation_scores(scores: pd.DataFrame, *, title: str | None = None, sources: dict | None = None, ax=None):
     """Forest plot of validation scores: each score as a dot with its 95%
-    bootstrap interval, grouped by stage and data set, its baseline as a grey
-    cross where there is one, and, in a column on the right, how many units
+    bootstrap interval, grouped by stage and data set, its baseline as a dark
+    tick under the dot where there is one, and, in a column on the right, how many units
     were scored.
 
     Parameters
@@ -675,6 +715,10 @@ def plot_validation_scores(scores: pd.DataFrame, *, title: str | None = None, ax
         :func:`analysis.validation.validation_scores` (columns ``stage, data,
         metric, value, low, high, n``, and ``unit``, ``baseline`` if present),
         drawn top to bottom in its order.
+    sources
+        Data name -> where it comes from (e.g. from
+        :data:`analysis.validation.DATA_SOURCES`), printed under the figure for
+        the data sets it shows.
 
     Examples
     --------
@@ -713,13 +757,20 @@ def plot_validation_scores(scores: pd.DataFrame, *, title: str | None = None, ax
             continue
         if not (pd.isna(row.low) or pd.isna(row.high)):
             ax.plot([row.low, row.high], [y, y], color=colour, linewidth=2.2, solid_capstyle="butt", zorder=2)
-        ax.plot(row.value, y, "o", color=colour, markersize=6, zorder=3)
-        # the value is written right of everything drawn on its row (bar end, dot, baseline cross)
-        drawn = [v for v in (row.value, row.high, getattr(row, "baseline", float("nan"))) if not pd.isna(v)]
-        ax.text(min(max(drawn), 1.0) + 0.02, y, f"{row.value:.2f}", va="center", fontsize="small")
-        if "baseline" in scores.columns and not pd.isna(row.baseline):
-            ax.plot(row.baseline, y, "x", color="#333333", markersize=7, markeredgewidth=1.6, zorder=4)
+        # the dot above the baseline's tick, so a score equal to its baseline still shows
+        ax.plot(row.value, y, "o", color=colour, markersize=6.5, markeredgecolor="white", markeredgewidth=0.8,
+                zorder=4)
+        baseline = getattr(row, "baseline", float("nan"))
+        if not pd.isna(baseline):
+            ax.plot(baseline, y, "|", color="#333333", markersize=13, markeredgewidth=2.2, zorder=3)
             has_baseline = True
+        # the value beside its own dot and interval: to the right, or to the left where the baseline is right
+        right = max(v for v in (row.value, row.high) if not pd.isna(v))
+        left = min(v for v in (row.value, row.low) if not pd.isna(v))
+        if not pd.isna(baseline) and right < baseline <= right + 0.09 and left > 0.12:
+            ax.text(left - 0.02, y, f"{row.value:.2f}", va="center", ha="right", fontsize="small")
+        else:
+            ax.text(min(right, 1.0) + 0.02, y, f"{row.value:.2f}", va="center", fontsize="small")
     ax.set_yticks(range(height))
     ax.set_yticklabels(labels)
     for i in headers:
@@ -736,13 +787,19 @@ def plot_validation_scores(scores: pd.DataFrame, *, title: str | None = None, ax
     handles = [matplotlib.lines.Line2D([], [], color="#555555", marker="o", linewidth=2.2,
                                        label="score with its 95% bootstrap interval")]
     if has_baseline:
-        handles.append(matplotlib.lines.Line2D([], [], color="#333333", marker="x", linestyle="none",
-                                               markeredgewidth=1.6,
+        handles.append(matplotlib.lines.Line2D([], [], color="#333333", marker="|", linestyle="none",
+                                               markersize=11, markeredgewidth=2.2,
                                                label="baseline with no skill (majority class, all neutral, "
                                                      "commonest direction)"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize="small",
               borderaxespad=0.2)
-    ax.set_title(title or "How far each stage can be trusted", loc="left", pad=24 if height < 12 else 22)
+    _title(ax, title or "How far each stage can be trusted", pad=24 if height < 12 else 22)
+    shown = [f"{name}: {cite}" for name, cite in (sources or {}).items()
+             if any(str(d).startswith(name) for d in set(scores.data))]
+    if shown:
+        ax.annotate("\n".join(textwrap.fill(line, 150) for line in ["Data:", *shown]), (0, 0),
+                    xycoords="axes fraction", xytext=(0, -36), textcoords="offset points", va="top",
+                    fontsize="x-small", color="#444444")
     fig.tight_layout()
     return fig
 

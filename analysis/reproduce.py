@@ -147,7 +147,7 @@ def write_run_figures(out: Path, figures: Path, registry, corpus: str | Path) ->
     import pandas as pd
 
     from .corpus import scan_corpus
-    from .plots import article_dispersion_figure, plot_speaker_shares, save_figure
+    from .plots import article_caption, article_dispersion_figure, plot_speaker_shares, save_figure
     from .quotes import speaker_shares
     from .types import Article
 
@@ -165,8 +165,7 @@ def write_run_figures(out: Path, figures: Path, registry, corpus: str | Path) ->
         own = quotes[quotes.article_id == art.id]
         if len(own):
             fig = plot_speaker_shares(speaker_shares(own), registry=registry,
-                                      title=f"Who speaks in '{art.title or art.id}'"
-                                            + (" (constructed text)" if art.constructed else ""))
+                                      title=f"Who speaks in {article_caption(art)}")
             written.append(save_figure(fig, figures / figure_file_name("speakers", art.id)))
             plt.close(fig)
     return written

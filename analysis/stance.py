@@ -80,6 +80,7 @@ __all__ = [
     "load_relation_cues",
     "load_stance_cues",
     "find_stance",
+    "stance_node",
     "count_stance_into",
     "summarize_stance",
     "stance_graph",
@@ -832,15 +833,17 @@ def find_stance(
 # --------------------------------------------------------------------------- aggregation and network
 
 
-def _node(actor: str, name: str) -> str:
-    return actor if actor != OTHER_ACTOR else f"other:{name}"
+def stance_node(actor: str, name: str) -> str:
+    """A registry actor's id, or ``other:<Name>`` ("officials" and "Officials" are one node)."""
+    return actor if actor != OTHER_ACTOR else f"other:{name[:1].upper()}{name[1:]}"
 
 
 def count_stance_into(counts: dict, rows: Iterable[dict]) -> dict:
     """Add ``stance.csv`` rows (dicts) to counts per (article, source node, target
     node), for each article and for the corpus (``(corpus)``)."""
     for row in rows:
-        src, tgt = _node(row["source_actor"], row["source_name"]), _node(row["target_actor"], row["target_name"])
+        src = stance_node(row["source_actor"], row["source_name"])
+        tgt = stance_node(row["target_actor"], row["target_name"])
         for article_id in (row["article_id"], CORPUS_ROW):
             entry = counts.setdefault((article_id, src, tgt), {"favor": 0, "against": 0, "neutral": 0,
                                                                 "source_actor": row["source_actor"],

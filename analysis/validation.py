@@ -68,6 +68,7 @@ __all__ = [
     "Validation",
     "SCORE_COLUMNS",
     "DATA_SOURCES",
+    "SOURCE_NOTES",
     "data_sources",
     "missing_data_note",
     "mention_validation",
@@ -93,6 +94,11 @@ DATA_SOURCES = (
     ("BASIL dev", "basil",
      "BASIL, Fan et al., EMNLP 2019: entity sentiment, bias spans, quotes and speakers in news articles"),
 )
+
+
+#: Data name -> where it comes from, for the notes under the validation figure.
+SOURCE_NOTES = {**{name: cite for name, _, cite in DATA_SOURCES},
+                "worked example": "the CNN article in corpus/, with mentions and quotes annotated by us"}
 
 
 @dataclass(frozen=True)

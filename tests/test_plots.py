@@ -1,6 +1,6 @@
 import hashlib
 
-from analysis.plots import article_dispersion_figure, highlight_mentions, save_figure
+from analysis.plots import TITLE_WIDTH, article_dispersion_figure, highlight_mentions, save_figure
 
 
 def test_dispersion_figure_explains_itself(seed_result, seed_article, registry):
@@ -8,7 +8,9 @@ def test_dispersion_figure_explains_itself(seed_result, seed_article, registry):
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert [label.split(" (n=")[0] for label in labels] == ["Belarusian exiles", "Lukashenko", "Putin", "NATO"]
-    assert seed_article.title in ax.get_title(loc="left")
+    title = ax.get_title(loc="left")
+    assert seed_article.title in " ".join(title.split()) and f"({seed_article.outlet})" in title
+    assert max(len(line) for line in title.splitlines()) <= TITLE_WIDTH  # wrapped: never wider than the plot
     assert "words" in ax.get_xlabel()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("pronoun" in t for t in legend)
@@ -53,8 +55,10 @@ def test_validation_forest_plot_groups_scores_and_marks_baselines(tmp_path):
     assert "nothing to score" in texts and "0.80" in texts
     notes = [t.get_text() for t in ax.texts] + [a.get_text() for a in ax.findobj(lambda o: hasattr(o, "xyann"))]
     assert "n=40 targets" in notes and "n=0 pairs" in notes
-    crosses = [line for line in ax.lines if line.get_marker() == "x"]
-    assert sorted(float(c.get_xdata()[0]) for c in crosses) == [0.2, 0.4]
+    ticks = [line for line in ax.lines if line.get_marker() == "|"]
+    assert sorted(float(c.get_xdata()[0]) for c in ticks) == [0.2, 0.4]
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert min(d.get_zorder() for d in dots) > max(t.get_zorder() for t in ticks)  # a score on its baseline shows
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("baseline" in t for t in legend) and any("95%" in t for t in legend)
     assert ax.get_xlim()[0] < 0 and ax.get_xlim()[1] > 1  # a score or baseline of 0 or 1 is not cut off
@@ -71,3 +75,20 @@ def test_confusion_tables_show_counts_and_row_shares():
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["first", "second"]
     cells = [t.get_text() for t in fig.axes[0].texts]
     assert cells == ["8\n80%", "2\n20%", "0\n0%", "0\n0%"]  # an empty gold row does not divide by zero
+
+
+def test_stance_network_labels_sit_beside_their_nodes_not_on_them():
+    import networkx as nx
+
+    from analysis.plots import plot_stance_network
+
+    graph = nx.DiGraph()
+    for n, registry_actor in (("a", True), ("b", True), ("other:Officials", False)):
+        graph.add_node(n, label=n.removeprefix("other:"), in_registry=registry_actor)
+    graph.add_edge("other:Officials", "a", stance="favor", n=1)
+    graph.add_edge("a", "b", stance="against", n=2)
+    ax = plot_stance_network(graph).axes[0]
+    labels = {t.get_text(): t.get_position() for t in ax.texts}
+    assert set(labels) == {"a", "b", "Officials"}
+    # the layout is a circle of radius 1: every label lies outside it, so no node or arrowhead is under a label
+    assert all((x * x + y * y) ** 0.5 > 1.1 for x, y in labels.values())

@@ -503,14 +503,14 @@ def test_summary_net_and_corpus_rows():
     assert (a.favor, a.against, a.n, a.stance) == (2, 1, 3, "favor") and a.net == pytest.approx(1 / 3, abs=1e-4)
     corpus = summary[(summary.article_id == "(corpus)") & (summary.source == "mayor")].iloc[0]
     assert (corpus.favor, corpus.against, corpus.stance) == (2, 2, "neutral")
-    assert "other:other" in set(summary.source)
+    assert "other:Other" in set(summary.source)
 
 
 def test_summary_keeps_n_and_marks_single_evidence_edges():
     summary = summarize_stance(count_stance_into({}, _rows()))
     rows = summary[summary.article_id != "(corpus)"].set_index(["article_id", "source"])
-    assert rows.loc[("b", "other:other"), "n"] == 1
-    assert rows.loc[("b", "other:other"), "evidence"].startswith("(single evidence) [against] e")
+    assert rows.loc[("b", "other:Other"), "n"] == 1
+    assert rows.loc[("b", "other:Other"), "evidence"].startswith("(single evidence) [against] e")
     assert rows.loc[("a", "mayor"), "n"] == 3 and not rows.loc[("a", "mayor"), "evidence"].startswith("(single")
 
 
@@ -520,7 +520,7 @@ def test_graphml_keeps_every_attribute(tmp_path):
     path = write_graphml(graph, tmp_path / "g.graphml")
     back = nx.read_graphml(path)
     assert back.nodes["mayor"] == {"label": "mayor", "kind": "person", "in_registry": True}
-    assert back.nodes["other:other"]["in_registry"] is False
+    assert back.nodes["other:Other"]["in_registry"] is False
     edge = back.edges["mayor", "union"]
     assert set(edge) == {"favor", "against", "neutral", "n", "net", "stance", "evidence"}
     assert (edge["favor"], edge["against"], edge["stance"]) == (2, 2, "neutral")
