@@ -191,6 +191,9 @@ TITLE_ABBREVIATIONS = {
 
 
 #: Other words news uses for the holder of a title ("Rep. X" ... "the congressman").
+#: Named-entity labels of the institution or place a title's modifier names ("Supreme Court", "Texas").
+_INSTITUTION_LABELS = frozenset({"ORG", "GPE", "FAC", "LOC"})
+
 TITLE_ROLES = {
     "representative": ("congressman", "congresswoman", "lawmaker"), "senator": ("lawmaker",),
     "congressman": ("representative", "lawmaker"), "congresswoman": ("representative", "lawmaker"),
@@ -213,6 +216,8 @@ def _learned_words(doc: Doc, span: Span) -> set[str]:
     for child in root.children:
         if child.i >= span.start and child.i < span.end:
             continue
+        if child.ent_type_ in _INSTITUTION_LABELS:
+            continue  # "Supreme Court Justice X" is a justice, not "the court"
         if child.dep_ in ("compound", "amod") and child.i < span.start and child.pos_ in ("NOUN", "PROPN", "ADJ"):
             found.add(child.lemma_.lower())
             found.add(child.text.lower())
@@ -228,9 +233,13 @@ def _learned_words(doc: Doc, span: Span) -> set[str]:
 
 
 def _build_refs(doc, mentions, registry, sent_of, para_of) -> list[_Ref]:
+    """One reference per mention. A mention carries every descriptor its entity
+    got earlier in the article: "Farenthold" five sentences after "U.S.
+    Representative Blake Farenthold" is still the congressman."""
     refs = []
     actors = {a.id: a for a in registry.actors}
-    for m in mentions:
+    known: dict[tuple, set[str]] = defaultdict(set)
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
         span = _span(doc, m)
         if span is None or not len(span):
             continue
@@ -238,12 +247,13 @@ def _build_refs(doc, mentions, registry, sent_of, para_of) -> list[_Ref]:
         types = _mention_types(m, registry, head)
         if m.actor == OTHER_ACTOR:
             key = (OTHER_ACTOR, m.canonical.lower())
-            descriptors = frozenset(_learned_descriptors(doc, span))
+            known[key] |= _learned_descriptors(doc, span)
+            descriptors = frozenset(known[key])
             actor_id = OTHER_ACTOR
         else:
             key = (m.actor, m.canonical)
-            yaml_descriptors = {d.lower() for d in actors[m.actor].descriptors}
-            descriptors = frozenset(yaml_descriptors | _learned_descriptors(doc, span))
+            known[key] |= {d.lower() for d in actors[m.actor].descriptors} | _learned_descriptors(doc, span)
+            descriptors = frozenset(known[key])
             actor_id = m.actor
         refs.append(
             _Ref(key, actor_id, m.canonical or m.text, types, descriptors, sent_of[head.i], para_of[head.i],
@@ -332,7 +342,7 @@ def _confidence(best: float, second: float) -> float:
 
 
 def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: int, para: int, doc, quote,
-            spoken: Quote | None = None, spoken_sent: int | None = None):
+            spoken: Quote | None = None, spoken_sent: int | None = None, quoted: IntervalIndex | None = None):
     anaphor = doc[start]
     # the speaker of a quote ('"...," she said') is looked for before the quote, however long it is
     first = min(sent, spoken_sent) if spoken_sent is not None else sent
@@ -348,6 +358,8 @@ def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: in
     for ref in refs:
         if ref.end > start or first - ref.sent > _WINDOW or ref.key in blocked:
             continue
+        if quoted is not None and quoted.containing(ref.token.idx):
+            continue  # a quote's speaker ('..., he added') is someone the narrative names, not the quotes
         if start <= ref.start < end or not _agrees(ref, kind, value, plural):
             continue
         decay = 0.5 ** (sent - ref.sent) * 0.5 ** (para - ref.para)
@@ -417,8 +429,11 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
         if topic is not None:  # '"He is ...," she said of the mayor': "he" is the mayor, or nobody we know
             choice = _topic_choice(by_sent, topic, kind, value, doc[start:end].root.tag_ in ("NNS", "NNPS"), doc)
         else:
+            speaks = (kind == "pronoun" and quote is None and spoken is not None
+                      and spoken.speaker_start == doc[start].idx)
             choice = _choose(by_sent, start, end, kind, value, sent_of[head.i], para_of[head.i], doc, quote,
-                             spoken if spoken is not None and spoken.start < head.idx else None, spoken_sent)
+                             spoken if spoken is not None and spoken.start < head.idx else None, spoken_sent,
+                             direct if speaks else None)
         if not choice:
             continue
         ref, best, second, runner_up = choice

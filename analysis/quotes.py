@@ -140,6 +140,31 @@ def _is_straight_opener(text: str, i: int) -> bool:
     return (before.isspace() or before in "([{—–-:") and not after.isspace()
 
 
+def _closes(text: str, i: int, opener: str) -> bool:
+    """Does the mark at ``i`` close a quote opened by ``opener``? Its own closer;
+    a curly closer for any opener; a straight mark glued to the word before it
+    ('...statement."') for a curly opener, as pasted text mixes the two."""
+    ch = text[i]
+    if ch == _OPENERS[opener] or (ch in _CLOSERS and ch != '"'):
+        return True
+    return ch == '"' and opener != '"' and not _is_straight_opener(text, i)
+
+
+def _closes_in_paragraph(text: str, start: int, opener: str) -> bool:
+    """Does the paragraph from ``start`` close the open quote (a closing mark
+    glued to a word, before any mark that opens)?"""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    for k in range(start, end):
+        ch = text[k]
+        if ch in _OPENERS and (ch != '"' or _is_straight_opener(text, k)) and not (
+                ch != '"' and ch == _OPENERS[opener]):  # a mark that opens a quote of its own
+            return False
+        if ch in _CLOSERS and _closes(text, k, opener) and k > start and not text[k - 1].isspace():
+            return True
+    return False
+
+
 def quote_spans(text: str) -> list[QuoteSpan]:
     """Character spans of quoted text (between the marks, marks excluded).
 
@@ -156,16 +181,21 @@ def quote_spans(text: str) -> list[QuoteSpan]:
                 open_at, opener = i + 1, ch
         elif ch == "\n":
             # news style: a quote running on into the next paragraph has no
-            # closing mark here, and the next paragraph opens with a mark again
+            # closing mark here, and the next paragraph opens with a mark again;
+            # a statement or post quoted with its own line breaks closes in a
+            # later paragraph, with no mark opening that paragraph
             j = i
             while j < len(text) and text[j].isspace():
                 j += 1
             if j < len(text) and text[j] == opener:
                 i = j + 1
                 continue
+            if _closes_in_paragraph(text, j, opener):
+                i = j
+                continue
             spans.append(QuoteSpan(open_at, i, False))
             open_at = None
-        elif ch == _OPENERS[opener] or (opener != '"' and ch in _CLOSERS and ch != '"'):
+        elif _closes(text, i, opener):
             spans.append(QuoteSpan(open_at, i, True))
             open_at = None
         elif opener != '"' and ch == opener:
@@ -247,11 +277,17 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
     found = _cue_among(tokens, first[0], span, verbs)
     if found[1] is not None:
         return found
+    quick = _quick_to(tokens, verbs)
+    if quick is not None:
+        return quick
     before = _before_colon(doc, first, marks, bounds, sent_of)
     if before:
         fallback = _cue_among(before, first[0], span, verbs)
         if fallback[1] is not None:
             return fallback
+        quick = _quick_to(before, verbs)
+        if quick is not None:
+            return quick
     after = first.end
     while after < len(doc) and (doc[after].is_space or doc[after].text in _CLOSERS):
         after += 1
@@ -264,6 +300,21 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
                 c.dep_ in ("ccomp", "xcomp") for c in cue.children):
             return cue, subject
     return found
+
+
+def _quick_to(tokens: list[Token], verbs: ReportingVerbs) -> tuple[Token, Token] | None:
+    """'X was quick to retort: "..."': (the reporting word, X), where it hangs
+    from an adjective ("quick", "eager") and a colon opens the quote right after
+    it (not 'slow to answer questions'). spaCy may tag the word a noun."""
+    for t in tokens:
+        if t.i + 1 >= len(t.doc) or t.nbor().text != ":" or "clause" not in verbs.get(t.lemma_.lower(), ()):
+            continue
+        governor = t.head if t.dep_ == "xcomp" else t.head.head if t.dep_ == "pobj" and t.head.lower_ == "to" else None
+        if governor is not None and governor.dep_ == "acomp":
+            subject = next((c for c in governor.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                return t, subject
+    return None
 
 
 def _cue_among(tokens: list[Token], inside: Token, span: QuoteSpan, verbs: ReportingVerbs):
@@ -279,7 +330,7 @@ def _cue_among(tokens: list[Token], inside: Token, span: QuoteSpan, verbs: Repor
     cues.sort(key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start)))
     for cue in cues:
         subject = _subject(cue)
-        if subject is not None:
+        if subject is not None and not span.start <= subject.idx < span.end:  # never a word of the quote itself
             return cue, subject
     according = _according_to(tokens)
     if according is not None:

@@ -265,6 +265,15 @@ def test_a_description_resolves_to_the_person_the_article_titles_so(text, descri
     assert hits and hits[0].actor == "marlow" and hits[0].method == "description"
 
 
+def test_a_title_given_once_holds_for_the_whole_article():
+    # the title comes with the first mention; the description is far from it, near bare surnames
+    text = ("Rep. Helena Marlow resigned on Friday. The roads were closed. Trucks waited. Rain fell. Nobody moved. "
+            "The port was quiet. Marlow had settled a lawsuit. Critics accused Marlow of waste. "
+            "Later the four-term congresswoman left.")
+    hits = [m for m in resolve(text) if m.text == "the four-term congresswoman"]
+    assert hits and hits[0].actor == "marlow"
+
+
 def test_a_title_the_article_never_gives_resolves_to_nobody():
     found = resolve("Helena Marlow signed the order. Later the governor left.")
     assert not [m for m in found if m.text == "the governor"]
@@ -280,3 +289,16 @@ def test_a_pronoun_finds_an_antecedent_five_sentences_back():
             "Nobody moved. She left at noon.")
     found = resolve(text)
     assert [(m.text, m.actor) for m in found if m.text == "She"] == [("She", "marlow")]
+
+
+def test_a_speaker_pronoun_refers_to_someone_the_narrative_names_not_the_quotes():
+    # "Daniel Hope" is named only inside Brennaker's quote: "he added" is Brennaker, however near Hope is
+    text = ('Tomas Brennaker spoke at the harbour on Monday morning. The roads were closed. Trucks waited. '
+            '"I think this is a big mistake on the part of Daniel Hope." '
+            '"It was a long day," he added.')
+    start = text.index("I think")
+    first = Quote(article_id="t", quote_id=0, start=start, end=text.index('"', start), kind="direct",
+                  text=text[start:text.index('"', start)], confidence=0.9)
+    second = quote(text, "It was a long day,", "he", speaker_from=text.index("he added"))
+    (he,) = at(resolve(text, quotes=[first, second]), "he")
+    assert he.actor == "growers"

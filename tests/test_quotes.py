@@ -564,3 +564,42 @@ def test_a_person_named_after_their_role_speaks_for_whom_they_hold_it():
     text = 'The reply came from the Green Valley Union\'s lawyer, John Miller. "The roads are closed," Miller said.'
     (q,) = _attached_with_doc(text)
     assert (q.speaker_actor, q.speaker_kind) == ("growers", "named")
+
+
+# ------------------------------------------------------------ real-news typography and syntax
+
+
+def test_a_curly_quote_closed_by_a_straight_mark_is_one_quote():
+    text = 'Helena Marlow spoke on Monday. “We will not sell the harbour to anyone," Marlow said.'
+    (q,) = quotes_in(text)
+    assert q.text == "We will not sell the harbour to anyone," and q.speaker_text == "Marlow"
+    assert "closing quotation mark missing" not in q.evidence
+
+
+def test_a_statement_quoted_with_its_own_line_break_keeps_its_speaker():
+    text = ('"The harbour was sold without a vote.\nWe will take the council to court," '
+            'Helena Marlow wrote.\n"Shameful! The vote was a sham."')
+    found = quotes_in(text)
+    assert [q.text for q in found] == ["The harbour was sold without a vote.\nWe will take the council to court,",
+                                       "Shameful! The vote was a sham."]
+    assert {q.speaker_text for q in found} == {"Helena Marlow"}
+
+
+def test_a_speaker_quick_to_reply_before_a_colon_is_the_speaker():
+    text = 'Helena Marlow was quick to retort: "That is simply not true, and the council knows it."'
+    (q,) = quotes_in(text)
+    assert q.speaker_text == "Helena Marlow"
+
+
+def test_a_word_of_the_quote_is_never_its_speaker():
+    text = ('"Throughout his career, the mayor has left a record of debts and thousands of angry contractors '
+            'who feel cheated," Helena Marlow said.')
+    (q,) = quotes_in(text)
+    assert q.speaker_text == "Helena Marlow"
+
+
+def test_an_unclosed_quote_does_not_swallow_a_paragraph_that_opens_its_own():
+    text = ('"Throw out the threat of a strike and you might win.\n\n'
+            'Helena Marlow added that "the harbour will stay open for everyone."')
+    assert [text[s.start:s.end] for s in quote_spans(text)] == [
+        "Throw out the threat of a strike and you might win.", "the harbour will stay open for everyone."]
