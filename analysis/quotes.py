@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from importlib import resources
@@ -748,7 +749,8 @@ def _noted(evidence: str, note: str) -> str:
     return evidence if note in evidence else f"{evidence}; {note}"
 
 
-def _attach(quotes: list[Quote], mentions: Iterable[Mention], doc: Doc | None = None) -> list[Quote]:
+def _attach(quotes: list[Quote], mentions: Iterable[Mention], doc: Doc | None = None, *,
+            going_on: bool = False) -> list[Quote]:
     mentions = [m for m in mentions if m.actor]
     index = IntervalIndex((m.start, m.end, m) for m in mentions)
     out = []
@@ -782,6 +784,45 @@ def _attach(quotes: list[Quote], mentions: Iterable[Mention], doc: Doc | None = 
             pronoun = " " not in q.speaker_text.strip() and q.speaker_text.strip().lower() in _PRONOUNS
             q = replace(q, speaker=q.speaker or q.speaker_text, speaker_kind="unresolved" if pronoun else "unnamed")
         out.append(q)
+    return _same_speaker_goes_on(out, mentions, doc) if going_on else out
+
+
+#: Cues that say the speaker of the quote before goes on ('"...," he added').
+_GOING_ON = frozenset({"added", "adds", "continued", "continues"})
+_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+def _same_speaker_goes_on(quotes: list[Quote], mentions: list[Mention], doc: Doc | None) -> list[Quote]:
+    """'"...," he added' after a quote of X, with no better antecedent found (or
+    with a cue that says the speaker goes on): X speaks, where X's pronouns
+    agree and the quote before ended at most two sentences earlier."""
+    if doc is None:
+        return quotes
+    genders: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.method in ("pronoun", "speaker") and m.text.lower() in _GENDER:
+            genders[m.actor].add(_GENDER[m.text.lower()])
+    sent_of = sentence_ids(doc)
+    out, before = [], None
+    for q in quotes:
+        word = q.speaker_text.strip().lower()
+        going_on = q.cue.lower() in _GOING_ON or q.evidence.startswith("no cue of its own")
+        known = genders.get(before.speaker_actor if before is not None else "", set())
+        # a pronoun no one was found for, or one whose cue says the speaker goes on; the speaker
+        # before must be someone the article calls "he" (or "she") and never the other
+        open_pronoun = q.speaker_kind == "unresolved" and "most likely refers to" not in q.evidence
+        if (word in ("he", "she") and before is not None and before.speaker_actor != q.speaker_actor
+                and (open_pronoun or going_on) and known == {_GENDER[word]}):
+            last = doc.char_span(before.start, before.end, alignment_mode="expand")
+            first = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if last is not None and first is not None and len(last) and len(first) and (
+                    0 <= sent_of[first.start] - sent_of[last.end - 1] <= 2):
+                q = replace(q, speaker=before.speaker, speaker_actor=before.speaker_actor, speaker_kind="named",
+                            evidence=_noted(q.evidence, f"{q.speaker_text!r} goes on from the quote before, "
+                                                        f"of {before.speaker!r}"))
+        out.append(q)
+        if q.speaker_kind == "named" and q.speaker_actor not in ("", OTHER_ACTOR):
+            before = q
     return out
 
 
@@ -807,9 +848,12 @@ def attach_speakers(quotes: Iterable[Quote], mentions: Iterable[Mention], doc: D
     who is named with a role for a registry actor ("NAACP President X",
     "X, a spokeswoman for the Obama campaign") speaks for that actor, and a
     text that speaks ("the ad says") speaks for its author where the article
-    names one (see ``AFFILIATION_ROLES`` and ``AUTHORED_TEXTS``).
+    names one (see ``AFFILIATION_ROLES`` and ``AUTHORED_TEXTS``); and
+    '"...," he added' right after a quote of X, where the article calls X
+    "he", is X's, when no one else was found for "he" or the cue says the
+    speaker goes on ("added", "continued").
     """
-    return _attach([replace(q, speaker="", speaker_actor="") for q in quotes], list(mentions), doc)
+    return _attach([replace(q, speaker="", speaker_actor="") for q in quotes], list(mentions), doc, going_on=True)
 
 
 def speaker_shares(quotes: pd.DataFrame, *, by: str = "speaker_actor") -> pd.DataFrame:

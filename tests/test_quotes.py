@@ -603,3 +603,21 @@ def test_an_unclosed_quote_does_not_swallow_a_paragraph_that_opens_its_own():
             'Helena Marlow added that "the harbour will stay open for everyone."')
     assert [text[s.start:s.end] for s in quote_spans(text)] == [
         "Throw out the threat of a strike and you might win.", "the harbour will stay open for everyone."]
+
+
+def test_he_added_goes_on_from_the_quote_before():
+    def speakers(text):
+        result = analyze_doc(parse(text, cache_dir=False), Article(id="t", text=text, title="t"), VALLEY,
+                             sentiment_backend="lexicon")
+        return [q for q in result.quotes if q.kind == "direct"]
+
+    # "he added" goes on from Brennaker, though his own name in the quote rules him out for coreference
+    text = ('Tomas Brennaker said he spoke for an hour on Monday. "We will not sell our land," Brennaker said, '
+            'standing beside the truck of Daniel Hope. "Nobody works harder than Tomas Brennaker," he added.')
+    first, second = speakers(text)
+    assert first.speaker_actor == second.speaker_actor == "growers"
+    # the article calls Marlow "she": "he" does not go on from her
+    text = ('Helena Marlow said she spoke for an hour on Monday. "We will not sell our land," Marlow said. '
+            '"The council has lied to us for years," he added.')
+    first, second = speakers(text)
+    assert first.speaker_actor == "marlow" and second.speaker_actor != "marlow"
