@@ -213,16 +213,18 @@ def _inside(token: Token, marks: IntervalIndex) -> bool:
     return bool(marks.containing(token.idx))
 
 
-def _subject(verb: Token) -> Token | None:
+def _subject(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
     """Who speaks: the verb's active subject, or the agent of a passive ("was
     told by X"); for a participle or infinitive cue, its governor's. The
-    subject of a passive ("He was told that ...") is the hearer, not the speaker."""
+    subject of a passive ("He was told that ...") is the hearer, not the speaker.
+    A subject inside ``avoid`` (the quote's characters: spaCy sometimes hangs a
+    word of the quote on the cue) is passed over for another."""
     seen = 0
     while verb is not None and seen < 4:
         for child in verb.children:
-            if child.dep_ == "nsubj":
+            if child.dep_ == "nsubj" and not avoid[0] <= child.idx < avoid[1]:
                 return child
-            if child.dep_ == "agent":
+            if child.dep_ == "agent" and not avoid[0] <= child.idx < avoid[1]:
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None
@@ -330,8 +332,8 @@ def _cue_among(tokens: list[Token], inside: Token, span: QuoteSpan, verbs: Repor
     ]
     cues.sort(key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start)))
     for cue in cues:
-        subject = _subject(cue)
-        if subject is not None and not span.start <= subject.idx < span.end:  # never a word of the quote itself
+        subject = _subject(cue, (span.start, span.end))  # never a word of the quote itself
+        if subject is not None and not span.start <= subject.idx < span.end:
             return cue, subject
     according = _according_to(tokens)
     if according is not None:

@@ -621,3 +621,10 @@ def test_he_added_goes_on_from_the_quote_before():
             '"The council has lied to us for years," he added.')
     first, second = speakers(text)
     assert first.speaker_actor == "marlow" and second.speaker_actor != "marlow"
+
+
+def test_a_word_of_the_quote_hung_on_the_cue_is_passed_over_for_the_speaker():
+    text = ('“All of the fools that are so focused on looking only at the harbour should start also looking '
+            'in another direction, Northbridge,” Helena Marlow wrote.')
+    (q,) = quotes_in(text)
+    assert q.speaker_text == "Helena Marlow"
