@@ -568,3 +568,13 @@ def test_part_of_a_group_speaking_of_the_group_is_not_a_stance_toward_it():
     they = mention(text, "they", "union", method="pronoun", canonical="Dockworkers Union")
     found, _ = edges(text, [*named_mentions(text), they], [q], [judged(they, "positive", 0.97, q)])
     assert found == []
+
+
+def test_an_attitude_reported_of_others_is_theirs_not_the_speakers():
+    # "many farmers distrust X": the farmers' attitude, not Ortiz's, however negative the model reads X
+    text = "Ana Ortiz said she understands why many farmers distrust the Harbour Council."
+    q = quote(text, "she understands why many farmers distrust the Harbour Council", "Ana Ortiz", kind="indirect")
+    council = mention(text, "Harbour Council")
+    found, records = edges(text, [*named_mentions(text), mention(text, "farmers")], [q],
+                           [judged(council, "negative", 0.97, q)])
+    assert found == [("other", "against", "council", "relation")] and records[0].source_name == "farmers"
