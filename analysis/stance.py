@@ -99,7 +99,7 @@ NET_BAND = 0.2
 #: Sections of ``resources/stance_cues.txt``.
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
-                "partitive", "concession", "authored", "fact_cue", "follower")
+                "partitive", "concession", "authored", "fact_cue", "follower", "company")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"); below it the words are too mixed to tell the
 #: speaker's attitude. Chosen on the BASIL development half (see README).
@@ -117,6 +117,7 @@ _FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 _WANTING = frozenset({"like", "love", "prefer"})  # "would like to": a wish, not a hypothetical
 #: Modals by which a speaker wants a deed done ("he must be defeated"): an agentless passive is then theirs.
 _DEONTIC = frozenset({"must", "should", "ought"})
+_REFUSING = frozenset({"refuse", "decline"})  # "refused to support X": not supporting
 _WHOLE = frozenset({"the", "these", "those", "all", "both", "its", "their"})  # "the two states": all of them
 
 
@@ -255,7 +256,19 @@ def _opposed(verb: Token, who: _Who) -> list[Mention]:
 
 
 def _negated(verb: Token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in verb.children)
+    """Is the verb negated, itself or through the verbs its infinitive hangs from
+    ("did not want X to help Y", "refused to support Y")?"""
+    node = verb
+    for _ in range(4):
+        if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in node.children):
+            return True
+        if node is not verb and node.lemma_.lower() in _REFUSING:
+            return True
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if not (infinitive and node.dep_ in ("xcomp", "ccomp", "advcl")) or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _chain(token: Token) -> list[Token]:
@@ -442,6 +455,12 @@ class _Context:
         self.whole_of[phrase] = actor
         return phrase
 
+    def is_person(self, m: Mention) -> bool:
+        if m.actor != OTHER_ACTOR:
+            return self.registry is not None and m.actor in self.registry.ids and (
+                self.registry.get(m.actor).kind == "person")
+        return m.ner_label == "PERSON"
+
     def as_part(self, quote: Quote) -> Quote:
         """A speaker named as part of a group ("five X senators", "a handful of
         X", "a group of X") is not the whole group: it speaks as itself."""
@@ -617,6 +636,12 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     """S <cue verb> T: subject to object; inside a quote a cue with no subject, or a
     first-person one, is the speaker's."""
     targets = [ctx.who.of_phrase(t) for t in _objects(token)]
+    if token.lemma_.lower() in ctx.cues["company"] and not any(
+            c.dep_ == "prep" and c.lower_ == "in" and any(g.tag_ == "VBG" for g in c.children)
+            for c in token.children):
+        # "joined Obama at the ceremony": company, not "joined X in calling for ..."; joining a
+        # group or an organisation ("wants to join the Legion") is still siding with it
+        targets = [t for t in targets if t is not None and not ctx.is_person(t)]
     speaker = next(iter(ctx.quotes.containing(token.idx)), None)
     if speaker is not None:  # the cue with its arguments says more about them than the tone around them
         covered.update((t.start, t.end) for t in targets if t is not None)

@@ -578,3 +578,21 @@ def test_an_attitude_reported_of_others_is_theirs_not_the_speakers():
     found, records = edges(text, [*named_mentions(text), mention(text, "farmers")], [q],
                            [judged(council, "negative", 0.97, q)])
     assert found == [("other", "against", "council", "relation")] and records[0].source_name == "farmers"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Dockworkers Union joined Ana Ortiz at the ceremony.", []),
+    ("The Dockworkers Union joined Ana Ortiz in calling for a new vote.", [("union", "favor", "mayor", "relation")]),
+    ("Ana Ortiz wants to join the Dockworkers Union.", [("mayor", "favor", "union", "relation")]),
+])
+def test_joining_a_person_is_an_alignment_only_in_an_action(text, expected):
+    assert edges(text, named_mentions(text))[0] == expected
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("Ana Ortiz refused to support the Dockworkers Union.", "neutral"),
+    ("Ana Ortiz did not want to support the Dockworkers Union.", "neutral"),
+    ("Ana Ortiz wants to support the Dockworkers Union.", "favor"),
+])
+def test_a_cue_under_a_negated_or_refusing_verb_is_negated(text, stance):
+    assert edges(text, named_mentions(text))[0] == [("mayor", stance, "union", "relation")]
