@@ -97,6 +97,7 @@ import itertools
 import math
 import os
 import re
+import textwrap
 import warnings
 from collections.abc import Iterable, Mapping
 from html import escape
@@ -1011,8 +1012,9 @@ def confusion(codes_a: pd.DataFrame, codes_b: pd.DataFrame, *, coder_a: str | No
     return table
 
 
-def plot_confusion(table: pd.DataFrame, *, title: str | None = None, ax=None):
-    """Heatmap of a :func:`confusion` table, with the counts and the agreement in the title.
+def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str = "", ax=None):
+    """Heatmap of a :func:`confusion` table, with the counts and the agreement in the
+    title (which names the coding ``task``, e.g. "sentiment", where given).
 
     Write it with :func:`analysis.plots.save_figure`.
 
@@ -1022,8 +1024,9 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, ax=None):
     ...                      columns=pd.Index(["favor", "against"], name="tool"))
     >>> plot_confusion(table).axes[0].get_title(loc="left")
     'ana vs tool: 5 of 6 units agree (83%)'
-    >>> plot_confusion(table.rename_axis(index="simulated_1")).axes[0].get_title(loc="left")
-    'DEMO, invented codes: simulated_1 vs tool: 5 of 6 units agree (83%)'
+    >>> " ".join(plot_confusion(table.rename_axis(index="simulated_1"), task="stance").axes[0].get_title(
+    ...     loc="left").split())
+    'DEMO, invented codes: stance codes, simulated_1 vs tool: 5 of 6 units agree (83%)'
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -1044,7 +1047,9 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, ax=None):
     ax.set_ylabel(name_a)
     ax.set_xlabel(name_b)
     demo = "DEMO, invented codes: " if any(str(x).startswith("simulated") for x in (name_a, name_b)) else ""
-    ax.set_title(title or f"{demo}{name_a} vs {name_b}: {agree} of {n} units agree{share}", loc="left")
+    what = f"{task} codes, " if task else ""
+    ax.set_title(textwrap.fill(title or f"{demo}{what}{name_a} vs {name_b}: {agree} of {n} units agree{share}",
+                               max(40, int(fig.get_figwidth() * 10))), loc="left")
     ax.tick_params(axis="y", rotation=0)
     fig.tight_layout()
     return fig

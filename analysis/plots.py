@@ -121,6 +121,7 @@ TITLE_WIDTH = 78
 
 
 def _title(ax, text: str, width: int = TITLE_WIDTH, **kwargs) -> None:
+    width = min(width, max(40, int(ax.figure.get_figwidth() * 10)))  # a narrow figure gets shorter lines
     ax.set_title(textwrap.fill(" ".join(str(text).split()), width), loc="left", **kwargs)
 
 
@@ -296,7 +297,7 @@ def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None 
         fig, ax = plt.subplots(figsize=(8, 0.55 * max(len(order), 1) + 1.6))
     else:
         fig = ax.figure
-    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found",
+    names = {OTHER_ACTOR: "others (not in the actors file)", "unknown": "no speaker found",
              "unnamed source": "unnamed sources (officials, a spokesman ...)"}
     labels = [names.get(a) or _label(a, registry) for a in order]
     colours = [palette.get(a, "#999999") for a in order]
@@ -408,13 +409,15 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, r
         for y, (tone, n) in zip(ys, zip(rows.net_tone, rows.mentions, strict=True), strict=True):
             right = tone > 0.8  # near the right edge the count goes on the dot's left, inside the axes
             ax.annotate(f"n={n}", (tone, y), xytext=(-6 if right else 6, 3), textcoords="offset points",
-                        fontsize="x-small", ha="right" if right else "left")
+                        fontsize="x-small", ha="right" if right else "left",
+                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     ax.axvline(0, color="#999999", linewidth=0.8)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([_label(a, registry) for a in order])
     ax.set_ylim(len(order) - 0.5, -0.5)
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel("net tone: (positive - negative) / mentions, with 95% bootstrap interval")
+    ax.set_ylabel("actor portrayed")
     ax.legend(title="voice", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
     _title(ax, title or "Who portrays whom how: the author and the quoted voices")
     fig.tight_layout()
@@ -470,11 +473,16 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
                 nx.draw_networkx_edges(graph, pos, edgelist=edges, edge_color=colour, width=widths, arrowsize=18,
                                        style="dashed" if single else "solid",
                                        connectionstyle="arc3,rad=0.12", node_size=1500, ax=ax)
+    counted = {(u, v): f"n={int(d.get('n', 1))}" for u, v, d in graph.edges(data=True) if int(d.get("n", 1)) > 1}
+    if counted:  # dashed edges are n=1 (the legend says so); the others carry their count
+        nx.draw_networkx_edge_labels(graph, pos, edge_labels=counted, connectionstyle="arc3,rad=0.12", font_size=7,
+                                     font_color="#333333", bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                                                 "edgecolor": "none", "alpha": 0.8}, ax=ax)
     handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
     handles.append(plt.Line2D([], [], color="#555555", linewidth=2, linestyle="--", label="single evidence"))
     handles += [plt.Line2D([], [], marker="o", linestyle="none", markersize=10, color=c, label=label)
-                for c, label in ((_REGISTRY_NODE, "registry actor"), (_OTHER_NODE, "not in the registry"))]
-    ax.legend(handles=handles, title="stance, arrow from source to target (width: pieces of evidence); nodes",
+                for c, label in ((_REGISTRY_NODE, "actor of the actors file"), (_OTHER_NODE, "not in the actors file"))]
+    ax.legend(handles=handles, title="stance: arrow from source to target, width and label n: pieces of evidence",
               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize="small")
     # the circle of the layout, whatever nodes a panel draws: every node in the same place in every panel
     ax.set_xlim(-1.8, 1.8)
@@ -522,7 +530,7 @@ def plot_speakers_by_article(shares: pd.DataFrame, *, registry: ActorRegistry | 
     order += sorted(a for a in wide.columns if a not in order)
     wide = wide[order]
     palette = actor_palette(registry.ids if registry is not None else order)
-    names = {OTHER_ACTOR: "others (not in the registry)", "unknown": "no speaker found",
+    names = {OTHER_ACTOR: "others (not in the actors file)", "unknown": "no speaker found",
              "unnamed source": "unnamed sources (officials, a spokesman ...)"}
     if ax is None:
         fig, ax = plt.subplots(figsize=(10, 0.6 * len(wide) + 2.6))
@@ -594,7 +602,8 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
     shown = matrix.rename(index=names, columns=names)
     sns.heatmap(shown.astype(float), vmin=-1, vmax=1, center=0, cmap="RdYlGn", annot=labels, fmt="",
                 linewidths=0.5, ax=ax, cbar_kws={"label": "net stance: (favor - against) / n"})
-    ax.set_xlabel("toward (empty cell: no stance found)")
+    ax.set_xlabel("toward (empty cell: no stance found)" if include_other
+                  else "toward (empty cell: no stance found; entities outside the actors file are left out)")
     ax.set_ylabel("who")
     ax.tick_params(axis="y", labelrotation=0)
     _title(ax, title or "Stance between actors (net, all evidence)")
@@ -627,6 +636,11 @@ def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None
     left_out = len(order) - top if top is not None and len(order) > top else 0
     order = order[:top] if left_out else order
     data = data[data.frame.isin(order)]
+    # a frame an article never shows is a 0% bar, drawn as a thin mark at 0 (not a gap that looks like missing data)
+    articles = list(dict.fromkeys(data.article))
+    shown = set(zip(data.article, data.frame, strict=True))
+    zeros = [{"article": a, "frame": f, "score": 0.0} for a in articles for f in order if (a, f) not in shown]
+    data = pd.concat([data, pd.DataFrame(zeros, columns=["article", "frame", "score"])], ignore_index=True)
     names = {f: (labels or {}).get(f) or f.replace("_", " ") for f in order}
     data["frame"] = data.frame.map(names)
     n_articles = max(1, data.article.nunique())
@@ -635,9 +649,13 @@ def plot_frame_profile(frames: pd.DataFrame, *, scheme: str, titles: dict | None
     else:
         fig = ax.figure
     sns.barplot(data=data, y="frame", x="score", hue="article", order=[names[f] for f in order], ax=ax, orient="h",
-                palette=sns.color_palette("mako", n_articles + 1)[:n_articles])
+                hue_order=articles, palette=sns.color_palette("mako", n_articles + 1)[:n_articles])
+    for bar in list(ax.patches):
+        if bar.get_width() == 0 and bar.get_height() > 0:
+            ax.plot([0, 0], [bar.get_y() + 0.15 * bar.get_height(), bar.get_y() + 0.85 * bar.get_height()],
+                    color=bar.get_facecolor(), linewidth=2.5, solid_capstyle="butt")
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_xlabel("share of the article's sentences with the frame's indicators")
+    ax.set_xlabel("share of the article's sentences with the frame's indicators (a mark at 0: none)")
     ax.set_ylabel("")
     more = f"; {left_out} less frequent frame(s) not shown" if left_out else ""
     named = f"{scheme_name} ({scheme})" if scheme_name else scheme.replace("_", " ")
@@ -777,7 +795,7 @@ def plot_validation_scores(scores: pd.DataFrame, *, title: str | None = None, so
         ax.get_yticklabels()[i].set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(height - 0.5, -0.5)
-    ax.set_xlim(-0.03, 1.09)
+    ax.set_xlim(-0.03, 1.12)
     ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.grid(axis="x", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)

@@ -14,7 +14,10 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   own ("he must first be defeated") or a first-person subject is the
   speaker's; so is an accusation: the target as the doer of a harmful act
   (``harm`` in ``resources/stance_cues.txt``: "X keeps massing troops").
-  A negated cue ("did not support") gives a neutral edge, noted in the cue.
+  A negated cue ("did not support", "did not want X to help", "refused to
+  back") gives a neutral edge, noted in the cue. Joining a person is siding
+  with them only in an action ("joined X in calling for ..."), not company
+  ("joined Obama at the ceremony"; ``company`` in the cue file).
 * **quote**: what a speaker says about an actor in their own quoted or
   reported words. The sentiment model's view of the target's mention is one
   signal; a cue with arguments about the same mention (above) wins over it.
@@ -28,6 +31,11 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   reported"), "those familiar with", datelines, and entities whose
   named-entity label or registry kind is not an agent. "X said of Y: '...'"
   makes Y the one the quote's third-person pronouns are about.
+
+A part of a group or organisation ("five Republican senators", "a handful of
+House Democrats", "some of X", "other Democrats") is a source or target of its
+own, named by the whole phrase, not the group actor: the protocol we judge by
+counts a whole group credited for a few members as wrong.
 
 Every edge keeps its cue, its sentence, the reason it was kept and a
 confidence; the cues and their lists are data files a researcher can edit.

@@ -88,7 +88,9 @@ def test_stance_network_labels_sit_beside_their_nodes_not_on_them():
     graph.add_edge("other:Officials", "a", stance="favor", n=1)
     graph.add_edge("a", "b", stance="against", n=2)
     ax = plot_stance_network(graph).axes[0]
-    labels = {t.get_text(): t.get_position() for t in ax.texts}
+    labels = {t.get_text(): t.get_position() for t in ax.texts if not t.get_text().startswith("n=")}
     assert set(labels) == {"a", "b", "Officials"}
+    # an edge with more than one piece of evidence says how many; a dashed one (n=1) needs no label
+    assert sorted(t.get_text() for t in ax.texts if t.get_text().startswith("n=")) == ["n=2"]
     # the layout is a circle of radius 1: every label lies outside it, so no node or arrowhead is under a label
     assert all((x * x + y * y) ** 0.5 > 1.1 for x, y in labels.values())
