@@ -351,11 +351,17 @@ def plot_tone_heatmap(summary: pd.DataFrame, *, registry: ActorRegistry | None =
     else:
         fig = ax.figure
     sns.heatmap(tone, vmin=-1, vmax=1, center=0, cmap="RdBu", annot=labels.values, fmt="", ax=ax,
-                cbar_kws={"label": "net tone: (positive - negative) / mentions"}, linewidths=0.5)
+                cbar_kws={"label": "net tone: (positive - negative) / mentions\n(hatched: fewer than 3 mentions)"},
+                linewidths=0.5)
+    for r, actor in enumerate(tone.index):  # a cell resting on one or two mentions is hatched: read it with care
+        for c, article in enumerate(tone.columns):
+            if not pd.isna(tone.loc[actor, article]) and count.loc[actor, article] < 3:
+                ax.add_patch(matplotlib.patches.Rectangle((c, r), 1, 1, fill=False, hatch="//", zorder=1.5,
+                                                          edgecolor=(0.5, 0.5, 0.5, 0.35), linewidth=0))
     ax.set_yticklabels([_label(a, registry) for a in order], rotation=0)
     ax.set_xticklabels([textwrap.fill((titles or {}).get(c, c), 22) for c in tone.columns], rotation=0,
                        ha="center", fontsize="small")
-    ax.set_xlabel("")
+    ax.set_xlabel("article")
     ax.set_ylabel("")
     who = {"all": "all voices", "author": "the author's own words"}.get(voice, voice)
     _title(ax, title or f"How each actor is portrayed ({who})")
@@ -846,7 +852,7 @@ def plot_confusion_tables(tables: dict, *, title: str | None = None):
                   for r in range(counts.shape[0])]
         sns.heatmap(shares, vmin=0, vmax=1, cmap="Blues", annot=labels, fmt="", cbar=False, linewidths=0.5,
                     linecolor="white", ax=ax, annot_kws={"fontsize": "small"})
-        ax.set_title(name, loc="left", fontsize="medium")
+        ax.set_title(f"{name} (n={int(counts.to_numpy().sum())})", loc="left", fontsize="medium")
         ax.set_xlabel(f"found ({counts.columns.name or 'predicted'})")
         ax.set_ylabel(f"gold ({counts.index.name or 'gold'})" if counts.index.name not in (None, "gold") else "gold")
         ax.tick_params(axis="y", labelrotation=0)

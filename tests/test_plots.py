@@ -72,7 +72,7 @@ def test_confusion_tables_show_counts_and_row_shares():
 
     table = pd.DataFrame([[8, 2], [0, 0]], index=["neg", "pos"], columns=["neg", "pos"])
     fig = plot_confusion_tables({"first": table, "second": table})
-    assert [ax.get_title(loc="left") for ax in fig.axes] == ["first", "second"]
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["first (n=10)", "second (n=10)"]
     cells = [t.get_text() for t in fig.axes[0].texts]
     assert cells == ["8\n80%", "2\n20%", "0\n0%", "0\n0%"]  # an empty gold row does not divide by zero
 
