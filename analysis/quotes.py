@@ -295,7 +295,8 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
     while after < len(doc) and (doc[after].is_space or doc[after].text in _CLOSERS):
         after += 1
     if (after < len(doc) and sent_of[after] not in sents and doc[after].idx - span.end <= 3
-            and not doc[after].is_punct):
+            and not doc[after].is_punct and "\n" not in doc_text(doc)[span.end:doc[after].idx]):
+        # the same paragraph: a new paragraph after a quote starts a story of its own
         lo, hi = bounds[sent_of[after]]
         cue, subject = _cue_among([t for t in doc[lo:hi] if not _inside(t, marks)], first[0], span, verbs)
         # only a bare attribution ("Helena Marlow told reporters."), not a report of its own
@@ -381,7 +382,7 @@ def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], marks: 
             quote = replace(quote, cue=mark, speaker_text=doc_text(doc)[s_start:s_end], speaker_start=s_start,
                             speaker_end=s_end, evidence=how)
         elif previous is not None and previous.speaker_start >= 0 and 0 <= sentence_id - _last_sentence(
-                doc, previous, sent_of) <= 1:
+                doc, previous, sent_of) <= 1 and _opens_sentence(tok, bounds, sent_of):
             quote = replace(
                 quote, cue="", speaker_text=previous.speaker_text, speaker_start=previous.speaker_start,
                 speaker_end=previous.speaker_end, confidence=round(confidence * 0.8, 2),
@@ -394,6 +395,16 @@ def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], marks: 
         quotes.append(quote)
         previous = quote
     return quotes
+
+
+def _opens_sentence(tok, bounds, sent_of) -> bool:
+    """Does the quote open its sentence? A quote inside a sentence of the
+    narrator's ('Mr. Obama pleaded with Americans not to "..."') does not
+    continue the quote before it."""
+    if tok is None or not len(tok):
+        return False
+    lo = bounds[sent_of[tok.start]][0]
+    return all(t.is_punct or t.is_space for t in tok.doc[lo:tok.start])
 
 
 def _last_sentence(doc: Doc, quote: Quote, sent_of: list[int]) -> int:

@@ -628,3 +628,19 @@ def test_a_word_of_the_quote_hung_on_the_cue_is_passed_over_for_the_speaker():
             'in another direction, Northbridge,” Helena Marlow wrote.')
     (q,) = quotes_in(text)
     assert q.speaker_text == "Helena Marlow"
+
+
+def test_a_new_paragraph_after_a_quote_is_not_its_attribution():
+    text = ('"The harvest is ruined by the rain," Helena Marlow said. "Be careful, or we will sue the council!"\n\n'
+            'Tomas Brennaker quickly retorted by saying that the union had done nothing wrong.')
+    first, second = [q for q in quotes_in(text) if q.kind == "direct"]
+    assert first.speaker_text == "Helena Marlow"
+    assert second.speaker_text == "Helena Marlow"  # it goes on from her; the next paragraph is Brennaker's own
+
+
+def test_a_quote_inside_the_narrators_sentence_does_not_go_on_from_the_quote_before():
+    text = ('"The harvest is ruined by the rain," Helena Marlow said. '
+            'Tomas Brennaker pleaded with the farmers not to "give in to fear or turn against each other."')
+    quotes = [q for q in quotes_in(text) if q.kind == "direct"]
+    assert quotes[0].speaker_text == "Helena Marlow"
+    assert all(q.speaker_text != "Helena Marlow" for q in quotes[1:])
