@@ -26,6 +26,9 @@ the keys in :data:`ACTOR_KEYS`:
 ``fuzzy``         true or false (default true)
 ``surnames``      true or false (default true): a person's surname alone
                   (and after a title or honorific) matches too
+``part_of``       the id(s) of actors this one is part of ("senate_democrats"
+                  part of "democrats"); a phrase may then be listed under
+                  both, and a mention of it goes to the part
 ================  =========================================================
 
 Kinds are person, group, organisation (or organization), state, place,
@@ -36,7 +39,10 @@ all work), except the reserved ``other``.
 A key left without a value counts as not given. Texts are stripped and runs
 of whitespace become one space; exact repeats within one actor are dropped.
 A phrase (name, alias, member name or alias, group noun, metonym) may denote
-only one actor: phrases are compared ignoring case and a leading "the".
+only one actor, or an actor and a whole it is ``part_of`` (the mention then
+goes to the part): phrases are compared ignoring case and a leading "the".
+Where two phrases overlap in a text, the longest match wins ("Senate
+Democrats" before "Democrats").
 
 Examples
 --------
@@ -99,6 +105,7 @@ ACTOR_KEYS = (
     "metonyms",
     "fuzzy",
     "surnames",
+    "part_of",
 )
 #: Keys a member of a group actor may have.
 MEMBER_KEYS = ("name", "aliases", "kind", "pronoun")
@@ -236,14 +243,39 @@ def parse_actors(text: str, source: str = "<string>") -> ActorRegistry:
     if not isinstance(actors_node, MappingNode):
         _fail(source, actors_node, f"'actors' must be a mapping of actor ids to actors, not {_describe(actors_node)}")
 
-    actors = []
+    actors, shared, part_lines = [], [], {}
     owners: dict[str, tuple[str, str, int]] = {}
     for actor_id, id_node, actor_node in _items(actors_node, source, "'actors'", "actor id"):
         _check_id(actor_id, id_node, source)
         actor, phrases = _parse_actor(actor_id, id_node, actor_node, source)
-        _claim_phrases(actor_id, phrases, owners, source)
+        shared += _claim_phrases(actor_id, phrases, owners)
+        part_lines[actor_id] = _line(id_node)
         actors.append(actor)
-    return ActorRegistry(actors=tuple(actors), source=source)
+    registry = ActorRegistry(actors=tuple(actors), source=source)
+    _check_parts(registry, part_lines, source)
+    for actor_id, phrase, line, owner, first_phrase, first_line in shared:
+        if owner not in registry.wholes(actor_id) and actor_id not in registry.wholes(owner):
+            _fail(
+                source,
+                line,
+                f"phrase {phrase!r} of actor {actor_id!r} is already listed under actor {owner!r} "
+                f"as {first_phrase!r} (line {first_line}); a phrase must denote one actor "
+                "(matching ignores case and a leading 'the'), so remove it from one of them, or say that one "
+                f"is part of the other ('part_of: {owner}' under {actor_id!r})",
+            )
+    return registry
+
+
+def _check_parts(registry: ActorRegistry, lines: dict[str, int], source: str) -> None:
+    """Every ``part_of`` names another actor of the registry, and no actor is part of itself."""
+    for actor in registry.actors:
+        for whole in actor.part_of:
+            if whole not in registry.ids:
+                _fail(source, lines[actor.id], _invalid(f"'part_of' of actor {actor.id!r} names an unknown actor "
+                                                        f"{whole!r}", whole, registry.ids, "actors"))
+            if whole == actor.id or actor.id in registry.wholes(whole):
+                _fail(source, lines[actor.id], f"actor {actor.id!r} is part of itself through 'part_of' "
+                                               f"({actor.id!r} -> {whole!r} -> ... -> {actor.id!r}); remove one link")
 
 
 def check_actor(registry: ActorRegistry, actor_id: str) -> str:
@@ -534,6 +566,7 @@ def _parse_actor(actor_id: str, id_node: Node, node: Node, source: str) -> tuple
     _optional_text(given.get("description"), source, f"'description' of {where}")  # checked, not stored
     fuzzy = _flag(given.get("fuzzy"), source, f"'fuzzy' of {where}")
     surnames = _flag(given.get("surnames"), source, f"'surnames' of {where}")
+    part_of = tuple(text for text, _ in _text_list(given.get("part_of"), source, f"'part_of' of {where}"))
     lists = {
         key: _text_list(given.get(key), source, f"{key!r} of {where}")
         for key in ("names", "aliases", "group_nouns", "descriptors", "exclude")
@@ -564,6 +597,7 @@ def _parse_actor(actor_id: str, id_node: Node, node: Node, source: str) -> tuple
         pronoun=pronoun,
         fuzzy=True if fuzzy is None else fuzzy,
         surnames=True if surnames is None else surnames,
+        part_of=part_of,
     )
     phrases = (
         lists["names"]
@@ -621,19 +655,17 @@ def _match_key(phrase: str) -> str:
 
 
 def _claim_phrases(
-    actor_id: str, phrases: list[tuple[str, int]], owners: dict[str, tuple[str, str, int]], source: str
-) -> None:
-    """Record which actor each phrase denotes; a phrase of two actors is an error."""
+    actor_id: str, phrases: list[tuple[str, int]], owners: dict[str, tuple[str, str, int]]
+) -> list[tuple[str, str, int, str, str, int]]:
+    """Record which actor each phrase denotes; return the phrases another actor
+    listed first, as (actor, phrase, line, first actor, its phrase, its line):
+    an error unless one of the two is part of the other."""
+    shared = []
     for phrase, line in phrases:
         owner, first_phrase, first_line = owners.setdefault(_match_key(phrase), (actor_id, phrase, line))
         if owner != actor_id:
-            _fail(
-                source,
-                line,
-                f"phrase {phrase!r} of actor {actor_id!r} is already listed under actor {owner!r} "
-                f"as {first_phrase!r} (line {first_line}); a phrase must denote one actor "
-                "(matching ignores case and a leading 'the'), so remove it from one of them",
-            )
+            shared.append((actor_id, phrase, line, owner, first_phrase, first_line))
+    return shared
 
 
 def actors_table(registry: ActorRegistry) -> pd.DataFrame:
@@ -652,5 +684,6 @@ def actors_table(registry: ActorRegistry) -> pd.DataFrame:
             "group_nouns": "; ".join(a.group_nouns),
             "metonyms": "; ".join(m.text + (f" = {m.stands_for}" if m.stands_for else "") for m in a.metonyms),
             "descriptors": "; ".join(a.descriptors), "exclude": "; ".join(a.exclude),
+            "part_of": "; ".join(a.part_of),
         })
     return pd.DataFrame(rows)

@@ -458,6 +458,9 @@ def find_registry_mentions(doc: Doc, registry: ActorRegistry, article_id: str = 
     for (start, end), forms in by_range.items():
         span = doc[start:end]
         forms.sort(key=lambda f: _form_order(f, span.text))
+        if len({f.actor for f in forms}) > 1:  # a phrase of a group and of its part goes to the part
+            actors = {f.actor for f in forms}
+            forms.sort(key=lambda f: -len(actors & set(registry.wholes(f.actor))))
         spans.append(span)
     # filter_spans keeps the longest, and the first of equally long ones
     spans.sort(key=lambda s: (s.start, _form_order(by_range[(s.start, s.end)][0], s.text)))

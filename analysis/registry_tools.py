@@ -465,8 +465,14 @@ def _shared_phrases(registry: ActorRegistry) -> pd.DataFrame:
                 continue
             key = re.sub(r"^the\s+", "", form.text.casefold())
             owners[key].setdefault(actor.id, f"{form.origin} ({actor.id})")
-    rows = [{"phrase": phrase, "actors": ", ".join(by), "origins": "; ".join(by.values())}
-            for phrase, by in sorted(owners.items()) if len(by) > 1]
+    rows = []
+    for phrase, by in sorted(owners.items()):
+        if len(by) < 2:
+            continue
+        # a phrase of a whole and its parts (part_of) goes to the part that is part of all the others
+        part = next((a for a in by if set(by) - {a} <= set(registry.wholes(a))), "")
+        origins = "; ".join(by.values()) + (f"; goes to {part!r}, part of the others" if part else "")
+        rows.append({"phrase": phrase, "actors": ", ".join(by), "origins": origins})
     return pd.DataFrame(rows, columns=["phrase", "actors", "origins"])
 
 

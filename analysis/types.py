@@ -163,6 +163,7 @@ class Actor:
     pronoun: str | None = None
     fuzzy: bool = True
     surnames: bool = True
+    part_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,20 @@ class ActorRegistry:
     def ids(self) -> tuple[str, ...]:
         """Actor ids in file order."""
         return tuple(a.id for a in self.actors)
+
+    def wholes(self, actor_id: str) -> tuple[str, ...]:
+        """The actors ``actor_id`` is part of, directly or through others
+        ("Senate Democrats" -> "Democrats"), nearest first; () if none or unknown."""
+        by_id = {a.id: a for a in self.actors}
+        found: list[str] = []
+        frontier = list(by_id[actor_id].part_of) if actor_id in by_id else []
+        while frontier:
+            whole = frontier.pop(0)
+            if whole in found or whole == actor_id or whole not in by_id:
+                continue
+            found.append(whole)
+            frontier += list(by_id[whole].part_of)
+        return tuple(found)
 
     def get(self, actor_id: str) -> Actor:
         """The actor with this id; a clear ``KeyError`` listing valid ids otherwise."""

@@ -570,3 +570,36 @@ def test_check_actor_rejects_ids_not_in_the_registry(real, actor_id):
     assert f"unknown actor {actor_id!r}" in str(info.value)
     assert "'exiles', 'lukashenko', 'putin', 'nato'" in str(info.value)
     assert "did you mean" not in str(info.value)
+
+
+# ------------------------------------------------------------ part_of: nested groups
+
+
+NESTED = yaml_text("""
+    actors:
+      democrats: {kind: group, names: [Democrats], group_nouns: [Democratic senators]}
+      senate_democrats:
+        kind: group
+        names: [Senate Democrats]
+        group_nouns: [Democratic senators]
+        part_of: democrats
+      leaders: {kind: group, group_nouns: [Senate Democratic leaders], part_of: [senate_democrats]}
+""")
+
+
+def test_a_phrase_may_belong_to_a_group_and_to_its_part():
+    registry = parse_actors(NESTED)
+    assert registry.get("senate_democrats").part_of == ("democrats",)
+    assert registry.wholes("leaders") == ("senate_democrats", "democrats")  # nearest first, transitively
+    assert registry.wholes("democrats") == ()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("actors:\n  a: {kind: group, names: [X], part_of: b}\n", "names an unknown actor 'b'"),
+    ("actors:\n  a: {kind: group, names: [X], part_of: b}\n  b: {kind: group, names: [Y], part_of: a}\n",
+     "is part of itself"),
+    ("actors:\n  a: {kind: group, names: [X]}\n  b: {kind: group, names: [X]}\n",
+     "or say that one is part of the other"),
+])
+def test_part_of_is_checked(text, expected):
+    assert expected in str(config_error(text))

@@ -369,3 +369,14 @@ def test_a_group_noun_used_as_a_verb_names_no_one():
     verb = find_mentions(parse("It is impossible to police the harbour.", cache_dir=False), registry)
     noun = find_mentions(parse("The police closed the harbour.", cache_dir=False), registry)
     assert verb == [] and [m.actor for m in noun] == ["police"]
+
+
+def test_a_phrase_of_a_group_and_of_its_part_goes_to_the_part_and_the_longest_match_wins():
+    registry = parse_actors("""actors:
+  democrats: {kind: group, names: [Democrats], group_nouns: [Democratic senators]}
+  senate_democrats: {kind: group, names: [Senate Democrats], group_nouns: [Democratic senators], part_of: democrats}
+""")
+    doc = parse("Democratic senators met on Monday. Senate Democrats and Democrats voted.", cache_dir=False)
+    found = [(m.text, m.actor) for m in find_mentions(doc, registry)]
+    assert found == [("Democratic senators", "senate_democrats"), ("Senate Democrats", "senate_democrats"),
+                     ("Democrats", "democrats")]

@@ -149,3 +149,12 @@ def test_actors_commands(tmp_path, capsys):
     assert "'ryan': surname of 'Paul Ryan' (paul_ryan); surname of 'Tim Ryan' (tim_ryan)" in printed
     assert "Actors never found in the corpus (2 articles): 4" in printed
     assert main(["actors", "check", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_check_registry_says_where_a_phrase_of_a_whole_and_its_part_goes():
+    report = check_registry(parse_actors("""actors:
+  democrats: {kind: group, names: [Democrats], group_nouns: [Democratic senators]}
+  senate_democrats: {kind: group, names: [Senate Democrats], group_nouns: [Democratic senators], part_of: democrats}
+"""))
+    (row,) = report.shared.itertuples()
+    assert row.phrase == "democratic senators" and "goes to 'senate_democrats'" in row.origins
