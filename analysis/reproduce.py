@@ -47,6 +47,15 @@ def kernel_manager_class():
             weakref.finalize(self, shutil.rmtree, folder, True)
             self.transport, self.ip = "ipc", os.path.join(folder, "kernel")
 
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts a kernel before asking it to shut down; a kernel still busy
+            # with its last message (a widget's comm in notebook 07) then logs "ERROR | KeyboardInterrupt
+            # caught in kernel". The shutdown request that follows is enough (a timeout still interrupts
+            # through ``interrupt_kernel``, which is not this method).
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
     return IPCKernelManager
 
 

@@ -98,6 +98,33 @@ def test_notebooks_run_without_kernel_noise(tmp_path, capfd):
     assert "42" in executed.read_text(encoding="utf-8")
     err = capfd.readouterr().err
     assert "without encryption" not in err and "Kernel is running over TCP" not in err
+    assert "KeyboardInterrupt" not in err
+
+
+def test_a_kernel_shutting_down_is_not_interrupted_first(monkeypatch):
+    """jupyter_client interrupts a kernel before its shutdown request; a kernel still busy with a last
+    message then logs 'KeyboardInterrupt caught in kernel' (seen after the widget notebook)."""
+    import asyncio
+    import os
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from analysis.reproduce import kernel_manager_class
+
+    if os.name != "posix":
+        pytest.skip("the IPC kernel manager is POSIX-only; elsewhere Jupyter's default runs")
+    sent = []
+
+    async def interrupt(self):
+        sent.append(self.shutting_down)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
+    manager = kernel_manager_class()()
+    manager.shutting_down = True
+    asyncio.run(manager._async_interrupt_kernel())
+    manager.shutting_down = False
+    asyncio.run(manager._async_interrupt_kernel())
+    assert sent == [False]  # only the interrupt asked for outside a shutdown reaches the kernel
 
 
 def _figure_texts(folder: Path) -> dict[str, dict]:
