@@ -126,6 +126,7 @@ __all__ = [
     "agreement",
     "confusion",
     "plot_confusion",
+    "units_origin",
     "MACHINE",
     "machine_agreement",
     "plot_machine_agreement",
@@ -1012,9 +1013,37 @@ def confusion(codes_a: pd.DataFrame, codes_b: pd.DataFrame, *, coder_a: str | No
     return table
 
 
-def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str = "", ax=None):
+def units_origin(sheet: pd.DataFrame, articles: pd.DataFrame) -> str:
+    """Where a sheet's units come from, for a figure: how many from each real
+    article's outlet and how many from texts we wrote ourselves.
+
+    ``articles`` is the run's articles table (``article_id``, ``outlet``,
+    ``constructed``).
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["CNN", "x", "y"],
+    ...                      "constructed": [False, True, True]})
+    >>> units_origin(pd.DataFrame({"article_id": ["a", "a", "b", "c"]}), arts)
+    '2 from CNN, 2 from 2 constructed texts'
+    """
+    meta = articles.set_index(articles.article_id.astype(str))
+    parts, made = [], {}
+    for article, n in sheet.article_id.astype(str).value_counts(sort=False).items():
+        constructed = article in meta.index and bool(meta.loc[article, "constructed"])
+        if constructed:
+            made[article] = n
+        else:
+            outlet = str(meta.loc[article, "outlet"]) if article in meta.index else ""
+            parts.append(f"{n} from {outlet or article}")
+    if made:
+        texts = "text" if len(made) == 1 else "texts"
+        parts.append(f"{sum(made.values())} from {len(made)} constructed {texts}")
+    return ", ".join(parts)
+
+
+def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str = "", units: str = "", ax=None):
     """Heatmap of a :func:`confusion` table, with the counts and the agreement in the
-    title (which names the coding ``task``, e.g. "sentiment", where given).
+    title (which names the coding ``task``, e.g. "sentiment", where given, and
+    where the units come from: ``units``, e.g. from :func:`units_origin`).
 
     Write it with :func:`analysis.plots.save_figure`.
 
@@ -1048,8 +1077,9 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str =
     ax.set_xlabel(name_b)
     demo = "DEMO, invented codes: " if any(str(x).startswith("simulated") for x in (name_a, name_b)) else ""
     what = f"{task} codes, " if task else ""
-    ax.set_title(textwrap.fill(title or f"{demo}{what}{name_a} vs {name_b}: {agree} of {n} units agree{share}",
-                               max(40, int(fig.get_figwidth() * 10))), loc="left")
+    text = title or f"{demo}{what}{name_a} vs {name_b}: {agree} of {n} units agree{share}" + (
+        f"; units: {units}" if units else "")
+    ax.set_title(textwrap.fill(text, max(40, int(fig.get_figwidth() * 10))), loc="left")
     ax.tick_params(axis="y", rotation=0)
     fig.tight_layout()
     return fig
@@ -1183,14 +1213,16 @@ def machine_agreement(codes: pd.DataFrame, machine: pd.DataFrame, *, teacher: st
     return pd.DataFrame(rows, columns=columns).astype({"value": float, "low": float, "high": float, "n": int})
 
 
-def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None):
+def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None, units: str = "",
+                           scheme: str = "frame scheme"):
     """Dot plot of :func:`machine_agreement`: kappa and percent agreement per pair, with intervals and n.
 
     One panel per statistic, one row per pair (coders' pairs grey, the
     machine's orange), each value as a dot with its 95% bootstrap interval
     and written beside it; the number of units of each pair on the right.
-    Titles say DEMO when a coder's name says ``simulated``. Write it with
-    :func:`analysis.plots.save_figure`.
+    Titles say DEMO when a coder's name says ``simulated``; ``scheme`` names
+    what was learned and ``units`` where the units come from (e.g. from
+    :func:`units_origin`). Write it with :func:`analysis.plots.save_figure`.
 
     Examples
     --------
@@ -1257,11 +1289,13 @@ def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None):
     demo = "DEMO, simulated coders: " if any(str(x).startswith("simulated") for x in names) else ""
     n_range = sorted({int(n) for n in table.n})
     n_text = f"{n_range[0]}" if len(n_range) == 1 else f"{n_range[0]}-{n_range[-1]}"
-    fig.suptitle(title or f"{demo}does the learned frame scheme (machine) code like the coders?", x=0.01,
+    fig.suptitle(title or f"{demo}does the learned {scheme} (machine) code like the coders?", x=0.01,
                  ha="left", fontsize="large", fontweight="bold")
-    first.set_title(f"Agreement per pair over the n = {n_text} units both coded; the machine's codes are held out "
-                    "(of units it did not learn from). Lines: 95% bootstrap intervals over units.",
-                    loc="left", fontsize="small", color="#333333", pad=26)
+    origin = f" ({units})" if units else ""
+    first.set_title(textwrap.fill(
+        f"Agreement per pair over the n = {n_text} units both coded{origin}; the machine's codes are held out "
+        "(of units it did not learn from). Lines: 95% bootstrap intervals over units.", 120),
+        loc="left", fontsize="small", color="#333333", pad=26)
     handles = [Line2D([], [], color=colours["coders"], marker="o", linewidth=2.2, label="coder vs coder"),
                Line2D([], [], color=colours[MACHINE], marker="o", linewidth=2.2, label="machine vs coder")]
     first.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,

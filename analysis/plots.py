@@ -411,12 +411,20 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, r
         ys = [order.index(a) + step[a] * (present[a].index(speaker) - (len(present[a]) - 1) / 2) for a in rows.index]
         err = [rows.net_tone - rows.net_tone_low, rows.net_tone_high - rows.net_tone]
         ax.errorbar(rows.net_tone, ys, xerr=err, fmt="o", color=colours[speaker], capsize=3,
-                    label=legend_label(speaker), markersize=6)
-        for y, (tone, n) in zip(ys, zip(rows.net_tone, rows.mentions, strict=True), strict=True):
-            right = tone > 0.8  # near the right edge the count goes on the dot's left, inside the axes
-            ax.annotate(f"n={n}", (tone, y), xytext=(-6 if right else 6, 3), textcoords="offset points",
-                        fontsize="x-small", ha="right" if right else "left",
-                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+                    label=legend_label(speaker), markersize=6, zorder=3)
+        for y, tone, low, high, n in zip(ys, rows.net_tone, rows.net_tone_low, rows.net_tone_high, rows.mentions,
+                                         strict=True):
+            # the count sits beyond its own interval's end, on its own line, clear of the other voices;
+            # an interval spanning the whole axis gets it above its dot
+            low, high = (tone if pd.isna(low) else low), (tone if pd.isna(high) else high)
+            if high < 0.75:
+                where, offset, align = high, (5, 0), "left"
+            elif low > -0.75:
+                where, offset, align = low, (-5, 0), "right"
+            else:
+                where, offset, align = tone, (0, 5), "center"
+            ax.annotate(f"n={n}", (where, y), xytext=offset, textcoords="offset points", fontsize="x-small",
+                        va="center" if offset[1] == 0 else "bottom", ha=align, zorder=2)
     ax.axvline(0, color="#999999", linewidth=0.8)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([_label(a, registry) for a in order])
@@ -478,10 +486,10 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
             if edges:
                 nx.draw_networkx_edges(graph, pos, edgelist=edges, edge_color=colour, width=widths, arrowsize=18,
                                        style="dashed" if single else "solid",
-                                       connectionstyle="arc3,rad=0.12", node_size=1500, ax=ax)
+                                       connectionstyle="arc3,rad=0.2", node_size=1500, ax=ax)
     counted = {(u, v): f"n={int(d.get('n', 1))}" for u, v, d in graph.edges(data=True) if int(d.get("n", 1)) > 1}
     if counted:  # dashed edges are n=1 (the legend says so); the others carry their count
-        nx.draw_networkx_edge_labels(graph, pos, edge_labels=counted, connectionstyle="arc3,rad=0.12", font_size=7,
+        nx.draw_networkx_edge_labels(graph, pos, edge_labels=counted, connectionstyle="arc3,rad=0.2", font_size=7,
                                      font_color="#333333", bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                                                                  "edgecolor": "none", "alpha": 0.8}, ax=ax)
     handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
