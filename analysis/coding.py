@@ -150,6 +150,9 @@ QUESTIONS = {
     "role": "How does the article cast this actor (⟦ ⟧ marks its mentions)?",
     "frame": "Which generic news frame does this sentence use most (none if none)?",
 }
+#: What one unit of each task is, for figures ("20 actor mentions").
+UNIT_NOUNS = {"sentiment": "actor mentions", "stance": "stance rows (a source and a target in a sentence)",
+              "role": "actors in articles", "frame": "sentences"}
 #: Columns of a coding sheet, per task; ``label``, ``coder`` and ``note`` are the coder's.
 SHEET_COLUMNS = {
     "sentiment": ["unit_id", "task", "article_id", "sentence_id", "actor", "mention", "context", "label", "coder",
@@ -1014,16 +1017,17 @@ def confusion(codes_a: pd.DataFrame, codes_b: pd.DataFrame, *, coder_a: str | No
 
 
 def units_origin(sheet: pd.DataFrame, articles: pd.DataFrame) -> str:
-    """Where a sheet's units come from, for a figure: how many from each real
-    article's outlet and how many from texts we wrote ourselves.
+    """What a sheet's units are and where they come from, for a figure: how
+    many from each real article's outlet and how many from texts we wrote
+    ourselves.
 
     ``articles`` is the run's articles table (``article_id``, ``outlet``,
     ``constructed``).
 
     >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["CNN", "x", "y"],
     ...                      "constructed": [False, True, True]})
-    >>> units_origin(pd.DataFrame({"article_id": ["a", "a", "b", "c"]}), arts)
-    '2 from CNN, 2 from 2 constructed texts'
+    >>> units_origin(pd.DataFrame({"task": "sentiment", "article_id": ["a", "a", "b", "c"]}), arts)
+    '4 actor mentions: 2 from CNN, 2 from 2 constructed texts'
     """
     meta = articles.set_index(articles.article_id.astype(str))
     parts, made = [], {}
@@ -1037,7 +1041,9 @@ def units_origin(sheet: pd.DataFrame, articles: pd.DataFrame) -> str:
     if made:
         texts = "text" if len(made) == 1 else "texts"
         parts.append(f"{sum(made.values())} from {len(made)} constructed {texts}")
-    return ", ".join(parts)
+    tasks = set(sheet["task"]) if "task" in sheet else set()
+    noun = UNIT_NOUNS.get(next(iter(tasks)), "units") if len(tasks) == 1 else "units"
+    return f"{len(sheet)} {noun}: " + ", ".join(parts)
 
 
 def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str = "", units: str = "", ax=None):
@@ -1073,8 +1079,13 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str =
             j = list(table.columns).index(label)
             ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, edgecolor="#333333", linewidth=1.5))
     name_a, name_b = table.index.name or "a", table.columns.name or "b"
-    ax.set_ylabel(name_a)
-    ax.set_xlabel(name_b)
+
+    def axis(name: str) -> str:
+        return f"{name} (simulated coder, DEMO)" if str(name).startswith("simulated") else (
+            f"{name} (the toolkit's label)" if name == TOOL else name)
+
+    ax.set_ylabel(axis(name_a))
+    ax.set_xlabel(axis(name_b))
     demo = "DEMO, invented codes: " if any(str(x).startswith("simulated") for x in (name_a, name_b)) else ""
     what = f"{task} codes, " if task else ""
     text = title or f"{demo}{what}{name_a} vs {name_b}: {agree} of {n} units agree{share}" + (
@@ -1291,7 +1302,7 @@ def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None, uni
     n_text = f"{n_range[0]}" if len(n_range) == 1 else f"{n_range[0]}-{n_range[-1]}"
     fig.suptitle(title or f"{demo}does the learned {scheme} (machine) code like the coders?", x=0.01,
                  ha="left", fontsize="large", fontweight="bold")
-    origin = f" ({units})" if units else ""
+    origin = f" ({units})" if units else ""  # "60 sentences: 28 from CNN, ..."
     first.set_title(textwrap.fill(
         f"Agreement per pair over the n = {n_text} units both coded{origin}; the machine's codes are held out "
         "(of units it did not learn from). Lines: 95% bootstrap intervals over units.", 120),

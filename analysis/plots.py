@@ -424,8 +424,9 @@ def plot_tone_by_voice(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, r
             else:
                 where, offset, align = tone, (0, 5), "center"
             ax.annotate(f"n={n}", (where, y), xytext=offset, textcoords="offset points", fontsize="x-small",
-                        va="center" if offset[1] == 0 else "bottom", ha=align, zorder=2)
-    ax.axvline(0, color="#999999", linewidth=0.8)
+                        va="center" if offset[1] == 0 else "bottom", ha=align, zorder=2.5,
+                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+    ax.axvline(0, color="#999999", linewidth=0.8, zorder=1)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([_label(a, registry) for a in order])
     ax.set_ylim(len(order) - 0.5, -0.5)
@@ -443,6 +444,20 @@ _STANCE_COLOURS = {"favor": "#1a9641", "against": "#d7191c", "neutral": "#999999
 
 #: Node colours of the stance networks (the legend names them).
 _REGISTRY_NODE, _OTHER_NODE = "#33415c", "#cccccc"
+
+
+def _edge_bend(pos: dict, source, target, reciprocal: bool) -> str:
+    """An edge's curve on the circle layout: bent toward the circle's centre, so that
+    it does not run past the nodes between its ends on the circle; of two edges
+    between the same actors, one bends the other way, so the two stay apart."""
+    (x1, y1), (x2, y2) = pos[source], pos[target]
+    # which side of the line source -> target the centre lies on (positive: left); matplotlib's arc3
+    # bends a positive rad to the right of the direction of travel
+    side = (x2 - x1) * (0 - y1) - (y2 - y1) * (0 - x1)
+    rad = -0.18 if side > 0 else 0.18
+    if reciprocal and str(source) > str(target):
+        rad = -rad
+    return f"arc3,rad={rad}"
 
 
 def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_nodes: list | None = None):
@@ -478,20 +493,18 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
                 fontweight="bold" if n in known else "normal", bbox=box, zorder=5,
                 ha="left" if x > 0.3 else "right" if x < -0.3 else "center",
                 va="bottom" if y > 0.3 else "top" if y < -0.3 else "center")
-    for stance, colour in _STANCE_COLOURS.items():
-        for single in (False, True):
-            edges = [(u, v) for u, v, d in graph.edges(data=True)
-                     if d.get("stance") == stance and (int(d.get("n", 1)) == 1) == single]
-            widths = [1 + graph.edges[e].get("n", 1) for e in edges]
-            if edges:
-                nx.draw_networkx_edges(graph, pos, edgelist=edges, edge_color=colour, width=widths, arrowsize=18,
-                                       style="dashed" if single else "solid",
-                                       connectionstyle="arc3,rad=0.2", node_size=1500, ax=ax)
-    counted = {(u, v): f"n={int(d.get('n', 1))}" for u, v, d in graph.edges(data=True) if int(d.get("n", 1)) > 1}
-    if counted:  # dashed edges are n=1 (the legend says so); the others carry their count
-        nx.draw_networkx_edge_labels(graph, pos, edge_labels=counted, connectionstyle="arc3,rad=0.2", font_size=7,
-                                     font_color="#333333", bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                                                                 "edgecolor": "none", "alpha": 0.8}, ax=ax)
+    style = {(u, v): _edge_bend(pos, u, v, graph.has_edge(v, u)) for u, v in graph.edges}
+    for (u, v), d in graph.edges.items():
+        n = int(d.get("n", 1))
+        colour = _STANCE_COLOURS.get(d.get("stance"), "#999999")
+        nx.draw_networkx_edges(graph, pos, edgelist=[(u, v)], edge_color=colour, width=1 + n, arrowsize=18,
+                               style="dashed" if n == 1 else "solid", connectionstyle=style[(u, v)],
+                               node_size=1500, ax=ax)
+        if n > 1:  # dashed edges are n=1 (the legend says so); the others carry their count
+            nx.draw_networkx_edge_labels(graph, pos, edge_labels={(u, v): f"n={n}"}, connectionstyle=style[(u, v)],
+                                         font_size=7, font_color="#333333", ax=ax,
+                                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                               "edgecolor": "none", "alpha": 0.8})
     handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
     handles.append(plt.Line2D([], [], color="#555555", linewidth=2, linestyle="--", label="single evidence"))
     handles += [plt.Line2D([], [], marker="o", linestyle="none", markersize=10, color=c, label=label)
