@@ -122,6 +122,7 @@ _NOT_AGENT_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "
 _SINGULAR_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _THIRD_PERSON = _SINGULAR_PRONOUNS | {"they", "them", "their", "themselves", "it", "its"}
 _FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+_POSSESSIVES = frozenset({"his", "her", "its", "their"})
 _WANTING = frozenset({"like", "love", "prefer"})  # "would like to": a wish, not a hypothetical
 #: Modals by which a speaker wants a deed done ("he must be defeated"): an agentless passive is then theirs.
 _DEONTIC = frozenset({"must", "should", "ought"})
@@ -678,7 +679,10 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     how = f"{token.text}" + (" (negated)" if negated else "")
     edges = []
     opposed = {(t.start, t.end) for t in _opposed(token, ctx.who)}
+    doers = {s.actor for s in sources if s is not None and s.actor != OTHER_ACTOR}
     for tgt in [t for t in targets if t is not None]:
+        if len(sources) > 1 and tgt.text.lower() in _POSSESSIVES and tgt.actor in doers:
+            continue  # "X and others criticized his policy": "his" is not X's (that would be "their", "his own")
         # "endorsed A against B": B is opposed, whatever the cue
         stance_here = "against" if (tgt.start, tgt.end) in opposed and stance == "favor" else stance
         for src in sources:

@@ -596,3 +596,14 @@ def test_joining_a_person_is_an_alignment_only_in_an_action(text, expected):
 ])
 def test_a_cue_under_a_negated_or_refusing_verb_is_negated(text, stance):
     assert edges(text, named_mentions(text))[0] == [("mayor", stance, "union", "relation")]
+
+
+def test_a_possessive_target_is_not_one_of_several_subjects():
+    # "Ana Ortiz and others criticized his plan": "his" is someone else's, however it was resolved
+    text = "Ana Ortiz and the Dockworkers Union criticized his plan."
+    his = mention(text, "his", "mayor", method="pronoun", canonical="Ana Ortiz")
+    found, _ = edges(text, [*named_mentions(text), his])
+    assert ("union", "against", "mayor", "relation") not in found
+    text = "The Dockworkers Union criticized her plan."  # one subject: "her" may well be Ortiz
+    her = mention(text, "her", "mayor", method="pronoun", canonical="Ana Ortiz")
+    assert edges(text, [*named_mentions(text), her])[0] == [("union", "against", "mayor", "relation")]
