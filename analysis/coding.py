@@ -1066,6 +1066,8 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str =
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    from .plots import title_lines
+
     if ax is None:
         fig, ax = plt.subplots(figsize=(1.2 * len(table.columns) + 2.5, 1.0 * len(table.index) + 1.8))
     else:
@@ -1090,7 +1092,7 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str =
     what = f"{task} codes, " if task else ""
     text = title or f"{demo}{what}{name_a} vs {name_b}: {agree} of {n} units agree{share}" + (
         f"; units: {units}" if units else "")
-    ax.set_title(textwrap.fill(text, max(40, int(fig.get_figwidth() * 10))), loc="left")
+    ax.set_title(title_lines(text, fig, width=None), loc="left")
     ax.tick_params(axis="y", rotation=0)
     fig.tight_layout()
     return fig

@@ -38,6 +38,7 @@ __all__ = [
     "actor_palette",
     "article_labels",
     "article_caption",
+    "title_lines",
     "plot_dispersion",
     "article_dispersion_figure",
     "highlight_mentions",
@@ -120,9 +121,16 @@ def article_caption(article, *, width: int = 70) -> str:
 TITLE_WIDTH = 78
 
 
+def title_lines(text: str, fig, width: int | None = TITLE_WIDTH) -> str:
+    """``text`` wrapped for a title of ``fig``: at most ``width`` characters a
+    line (None: no limit but the figure's), fewer in a narrow figure, so a
+    title never widens its figure."""
+    fits = max(40, int(fig.get_figwidth() * 10))
+    return textwrap.fill(" ".join(str(text).split()), fits if width is None else min(width, fits))
+
+
 def _title(ax, text: str, width: int = TITLE_WIDTH, **kwargs) -> None:
-    width = min(width, max(40, int(ax.figure.get_figwidth() * 10)))  # a narrow figure gets shorter lines
-    ax.set_title(textwrap.fill(" ".join(str(text).split()), width), loc="left", **kwargs)
+    ax.set_title(title_lines(text, ax.figure, width), loc="left", **kwargs)
 
 
 def show_table(frame: pd.DataFrame, *, rows: int | None = None, width: str = "42em"):

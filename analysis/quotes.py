@@ -334,7 +334,7 @@ def _cue_among(tokens: list[Token], inside: Token, span: QuoteSpan, verbs: Repor
     cues.sort(key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start)))
     for cue in cues:
         subject = _subject(cue, (span.start, span.end))  # never a word of the quote itself
-        if subject is not None and not span.start <= subject.idx < span.end:
+        if subject is not None:
             return cue, subject
     according = _according_to(tokens)
     if according is not None:

@@ -187,9 +187,11 @@ def load_stance_cues(path: str | Path | None = None) -> dict[str, frozenset[str]
 class _Who:
     """Which mention (registry actor or other entity) sits at a token."""
 
-    def __init__(self, mentions: Iterable[Mention], partitive: frozenset[str] = frozenset()):
+    def __init__(self, mentions: Iterable[Mention], partitive: frozenset[str] = frozenset(),
+                 parts: frozenset[tuple[int, int]] = frozenset()):
         self.index = IntervalIndex((m.start, m.end, m) for m in mentions if m.method != "ambiguous")
         self.partitive = partitive
+        self.parts = parts  # (start, end) of the mentions that name part of a group ("a handful of X")
 
     def at(self, token: Token) -> Mention | None:
         hits = self.index.containing(token.idx)
@@ -211,7 +213,7 @@ class _Who:
             for obj in [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
                         if g.dep_ == "pobj"]:
                 found = self.at(obj)
-                if found is not None and found.actor == OTHER_ACTOR and found.canonical != found.text:
+                if found is not None and (found.start, found.end) in self.parts:
                     return found
         return None
 
@@ -396,8 +398,9 @@ class _Context:
         self.doc, self.cues, self.registry, self.article_id = doc, cues, registry, article_id
         self.relation_cues = relation_cues
         self.whole_of: dict[str, str] = {}  # a phrase naming part of an actor -> that actor
-        self.who = _Who([replace(m, actor=OTHER_ACTOR, canonical=part) if (
-            part := self.part_phrase(m.start, m.end, m.actor)) else m for m in mentions], cues["partitive"])
+        named = [(m, self.part_phrase(m.start, m.end, m.actor)) for m in mentions]
+        self.who = _Who([replace(m, actor=OTHER_ACTOR, canonical=part) if part else m for m, part in named],
+                        cues["partitive"], frozenset((m.start, m.end) for m, part in named if part))
         self.sent_of = sentence_ids(doc)
         self.text_of = {s.sentence_id: s.text for s in sentence_records(doc, article_id)}.get
         self.use_quotes(quotes)
