@@ -122,6 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--out", default="analysis/resources/sentiment", help="where to write the model")
     tr.add_argument("--epochs", type=int, help="training epochs (default: as shipped)")
     tr.add_argument("--seed", type=int, default=13, help="random seed (default 13, as shipped)")
+    tr.add_argument("--input-format", choices=["markers", "markers+pair", "spans"],
+                    help="how a target reaches the model (default: as shipped)")
+    tr.add_argument("--layers", type=int, help="keep only the base model's first N layers (default: all)")
+    tr.add_argument("--holdout", type=float, default=0.0,
+                    help="score on this share of the training sentences instead of the dev sets (to choose settings)")
+    tr.add_argument("--teacher-targets", metavar="FILE",
+                    help="extra targets labelled with a teacher's probabilities (distillation; see "
+                         "analysis.training.write_teacher_targets)")
 
     fg = sub.add_parser("figures", help="regenerate every figure: the main job's and every notebook's")
     fg.add_argument("--corpus", default="corpus", help="corpus for the main job (default: corpus)")
@@ -293,6 +301,14 @@ def _train(args) -> int:
     kwargs = {"seed": args.seed}
     if args.epochs:
         kwargs["epochs"] = args.epochs
+    if args.input_format:
+        kwargs["input_format"] = args.input_format
+    if args.layers:
+        kwargs["layers"] = args.layers
+    if args.holdout:
+        kwargs["holdout"] = args.holdout
+    if args.teacher_targets:
+        kwargs["teacher_targets"] = args.teacher_targets
     metrics = train_sentiment(args.data, args.out, **kwargs)
     print(json.dumps(metrics, indent=2, default=str))
     return 0
@@ -386,7 +402,7 @@ def _evaluate(args) -> int:
 
 
 def _evaluate_basil(args) -> int:
-    from .evaluate import BASIL_ACTORS, evaluate_basil, read_basil
+    from .evaluate import BASIL_ACTORS, evaluate_basil, read_basil, write_corpus_file
 
     if not args.path:
         raise AnalysisError("give the BASIL folder, e.g. ../shared/data/basil", source="arguments")
@@ -398,12 +414,7 @@ def _evaluate_basil(args) -> int:
     gold = read_basil(args.path)
     registry = load_actors(args.actors or BASIL_ACTORS)
     out = Path(args.out)
-    corpus = out / "input" / "basil.jsonl"  # the articles as a corpus file, so the run is a normal batch run
-    corpus.parent.mkdir(parents=True, exist_ok=True)
-    with corpus.open("w", encoding="utf-8") as handle:
-        for a in gold.articles:
-            handle.write(json.dumps({"id": a.id, "text": a.text, "title": a.title, "outlet": a.outlet,
-                                     "date": a.date, "url": a.url}, ensure_ascii=False) + "\n")
+    corpus = write_corpus_file(gold.articles, out / "input" / "basil.jsonl")  # so the run is a normal batch run
     summary = run_corpus(corpus, out, registry, pipeline=args.pipeline,
                          cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,
                          explain=args.explain, lexicon_file=args.lexicon, progress=not args.quiet)

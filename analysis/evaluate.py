@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from .types import OTHER_ACTOR, SENTIMENT_LABELS
 __all__ = [
     "BASIL_ACTORS",
     "basil_rows",
+    "write_corpus_file",
     "PREDICTED_REFERENCE_METHODS",
     "span_sentences",
     "matched_mentions",
@@ -633,6 +635,18 @@ def read_basil(folder: str | Path) -> BasilGold:
             })
     return BasilGold(tuple(articles), pd.DataFrame(feelings, columns=BASIL_FEELING_COLUMNS),
                      pd.DataFrame(spans, columns=BASIL_SPAN_COLUMNS), mismatched, len(files))
+
+
+def write_corpus_file(articles, path: str | Path) -> Path:
+    """Write articles (e.g. BASIL's, from :func:`read_basil`) as a ``.jsonl``
+    corpus file that ``python -m analysis run`` reads; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for a in articles:
+            handle.write(json.dumps({"id": a.id, "text": a.text, "title": a.title, "outlet": a.outlet,
+                                     "date": a.date, "url": a.url}, ensure_ascii=False) + "\n")
+    return path
 
 
 def basil_actor_key(entity: str) -> str:

