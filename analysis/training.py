@@ -326,7 +326,7 @@ def train_sentiment(
     out_dir: str | os.PathLike,
     *,
     base_model: str | os.PathLike | None = None,
-    input_format: str = "markers",
+    input_format: str = "spans",
     pooling: str = "cls+target",
     epochs: int = 3,
     batch_size: int = 32,
