@@ -245,7 +245,7 @@ def _folds(groups: np.ndarray, k: int, seed: int) -> np.ndarray:
     return np.array([fold_of[g] for g in groups])
 
 
-def cross_validate_portrayal(sentiment: pd.DataFrame, gold: pd.DataFrame, *, voice: str = "all", k: int = 5,
+def cross_validate_portrayal(sentiment: pd.DataFrame, gold: pd.DataFrame, *, voice: str = "author", k: int = 5,
                              seeds: tuple[int, ...] = (0, 1, 2), bands=BANDS, counts=MIN_COUNTS,
                              shares=MIN_SHARES) -> dict:
     """Grouped k-fold cross-validation of the whole fitting procedure (the grid
@@ -295,7 +295,7 @@ def cross_validate_portrayal(sentiment: pd.DataFrame, gold: pd.DataFrame, *, voi
             "baseline": portrayal_scores(labels, np.full(len(labels), "neutral", dtype=object))}
 
 
-def fit_portrayal_rule(sentiment: pd.DataFrame, gold: pd.DataFrame, *, voice: str = "all", k: int = 5,
+def fit_portrayal_rule(sentiment: pd.DataFrame, gold: pd.DataFrame, *, voice: str = "author", k: int = 5,
                        seeds: tuple[int, ...] = (0, 1, 2), bands=BANDS, counts=MIN_COUNTS,
                        shares=MIN_SHARES) -> tuple[PortrayalRule, dict]:
     """The rule fitted on all of ``gold`` and its cross-validated figures.
@@ -375,7 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--basil", help="BASIL folder (e.g. ../shared/data/basil); needs --actors")
     parser.add_argument("--actors", help="the registry the run used")
     parser.add_argument("--gold", help="instead of --basil: CSV with article_id, actor, label, group")
-    parser.add_argument("--voice", default="all", choices=["all", "author"], help="mentions counted (default all)")
+    parser.add_argument("--voice", default="author", choices=["all", "author"],
+                        help="mentions counted (default author: those the author-voice row of actor_summary.csv "
+                             "counts, the row BASIL's author_feeling is scored against)")
     parser.add_argument("--out", help="write the rule here (e.g. analysis/resources/sentiment/portrayal.json)")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
