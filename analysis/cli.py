@@ -296,6 +296,7 @@ def _exercises(args) -> int:
 
 
 def _train(args) -> int:
+    from .sentiment_model import DEFAULT_MODEL_DIR
     from .training import train_sentiment
 
     kwargs = {"seed": args.seed}
@@ -306,6 +307,9 @@ def _train(args) -> int:
     if args.layers:
         kwargs["layers"] = args.layers
     if args.holdout:
+        if Path(args.out).resolve() == DEFAULT_MODEL_DIR.resolve():
+            raise AnalysisError("a --holdout run trains on part of the data: give --out DIR so that it does not "
+                                "replace the shipped model", source="arguments")
         kwargs["holdout"] = args.holdout
     if args.teacher_targets:
         kwargs["teacher_targets"] = args.teacher_targets

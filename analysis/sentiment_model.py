@@ -243,10 +243,11 @@ def encode_sentence_targets(
 
     The pairs are grouped by sentence: a sentence with several targets is
     encoded once and each target is read from its own tokens (the ``spans``
-    input format). A sentence longer than ``max_length`` tokens becomes one
-    window per group of targets that fit together, cut around them as
-    :func:`encode_targets` cuts around one target. Training and prediction
-    share this function.
+    input format). A sentence longer than ``max_length`` tokens is cut, for
+    each target, to a window that starts a third of a window before the
+    target (or at the sentence's start, or ends at its end): the window
+    depends on the target alone, and targets with the same window share it.
+    Training and prediction share this function.
 
     Parameters
     ----------
@@ -275,12 +276,15 @@ def encode_sentence_targets(
             out.append(EncodedWindow(tuple(ids), tuple(type_ids), tuple((i, a, b) for a, b, i in ranges)))
             continue
         body, body_t = ids[1:-1], type_ids[1:-1]
-        while ranges:
-            first = ranges[0][0] - 1  # in body positions
-            lo = max(0, min(first - budget // 3, len(body) - budget))
+        # Each target's window follows from its own position alone (a third of
+        # the window before it), so its scores never depend on which other
+        # targets of the sentence are scored with it; targets whose windows
+        # coincide share one encoder pass.
+        by_start: dict[int, list] = {}
+        for a, b, i in ranges:
+            by_start.setdefault(max(0, min(a - 1 - budget // 3, len(body) - budget)), []).append((a, b, i))
+        for lo, taken in by_start.items():
             hi = lo + budget
-            taken = [r for r in ranges if r[0] - 1 >= lo and r[0] - 1 < hi]
-            ranges = [r for r in ranges if r not in taken]
             window = [ids[0], *body[lo:hi], ids[-1]]
             window_t = [type_ids[0], *body_t[lo:hi], type_ids[-1]]
             # a target cut by the window's end keeps its tokens inside the window
@@ -354,7 +358,7 @@ class TargetSentimentModel:
     session : onnxruntime.InferenceSession
         The exported classifier; its output ``logits`` has one column per label.
     tokenizer : tokenizers.Tokenizer
-        The tokenizer saved with the model, markers included.
+        The tokenizer saved with the model (with the target markers, for the marker formats).
     config : dict
         ``config.json`` of the model folder (input format, maximum length, labels).
     model_dir : Path
@@ -406,7 +410,8 @@ class TargetSentimentModel:
             sentence end.
         batch_size : int
             Inputs per forward pass: targets, or for the ``spans`` format
-            sentences (each read once for all its targets). Inputs are sorted
+            windows (a sentence, read once for all its targets, or one
+            window of a sentence over ``max_length`` tokens). Inputs are sorted
             by length internally so that a batch carries little padding; the
             output keeps input order.
 

@@ -45,7 +45,8 @@ __all__ = ["train_sentiment", "quantize_int8", "POOLINGS", "QUANTIZATION", "writ
            "read_teacher_targets"]
 
 #: How the classifier head reads the encoder: the ``[CLS]`` vector alone, or
-#: ``[CLS]`` joined with the mean of the target's tokens (markers included).
+#: ``[CLS]`` joined with the mean of the target's tokens (markers included,
+#: where the input format has them).
 POOLINGS = ("cls", "cls+target")
 #: NewsMTSC ``polarity`` values and the label each stands for.
 _HEADLINE = ("f1_macro", "accuracy", "f1_pn", "n")
@@ -90,11 +91,12 @@ def _build_classifier(encoder, pooling: str, n_labels: int, dropout: float):
             hidden = encoder.config.hidden_size
             self.dropout = nn.Dropout(dropout)
             self.head = nn.Linear(hidden * (2 if pooling == "cls+target" else 1), n_labels)
+            # encoders without segment embeddings (MPNet, RoBERTa-like) take no token_type_ids
+            self.segments = getattr(encoder.config, "type_vocab_size", 0) > 1
 
         def forward(self, input_ids, attention_mask, token_type_ids, target_mask=None, target_row=None):
-            states = self.encoder(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
+            extra = {"token_type_ids": token_type_ids} if self.segments else {}
+            states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
             if target_row is not None:
                 states = states.index_select(0, target_row)
             features = states[:, 0]
@@ -421,6 +423,9 @@ def train_sentiment(
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format={input_format!r}; valid: {', '.join(INPUT_FORMATS)}")
+    if input_format == "spans" and pooling != "cls+target":
+        raise ValueError("input_format='spans' reads every target of a sentence from one pass: it needs "
+                         "pooling='cls+target' (with 'cls' all targets of a sentence would get the same scores)")
     if pooling not in POOLINGS:
         raise ValueError(f"pooling={pooling!r}; valid: {', '.join(POOLINGS)}")
     train_path = data_dir / "train.jsonl"
@@ -444,18 +449,30 @@ def train_sentiment(
     tokenizer.no_padding()
     if input_format != "spans":
         tokenizer.add_special_tokens(list(MARKERS))
-    encoder = AutoModel.from_pretrained(str(base), attn_implementation="sdpa", add_pooling_layer=False)
+    try:
+        encoder = AutoModel.from_pretrained(str(base), attn_implementation="sdpa", add_pooling_layer=False)
+    except ValueError:  # architectures without an SDPA implementation (e.g. MPNet)
+        encoder = AutoModel.from_pretrained(str(base), attn_implementation="eager", add_pooling_layer=False)
     model = _build_classifier(_keep_layers(encoder, layers), pooling, len(LABELS), dropout)
 
     sentences, spans, names = read_newsmtsc(train_path)
     work_tmp = tempfile.TemporaryDirectory()
+    held: set[str] = set()
     if holdout > 0:
+        everything = set(sentences)
         sentences, spans, names, held_path = _hold_out(sentences, spans, names, holdout, seed, Path(work_tmp.name))
         dev_paths = {"holdout": held_path}
+        held = everything - set(sentences)
     labels = [LABELS.index(name) for name in names]
     soft = np.eye(len(LABELS), dtype=np.float32)[labels]
     if teacher_targets is not None:
         extra_sentences, extra_spans, extra_probs = read_teacher_targets(teacher_targets)
+        keep = [k for k, sentence in enumerate(extra_sentences) if sentence not in held]
+        if len(keep) < len(extra_sentences):  # a held-out sentence must not come back through the teacher
+            log(f"teacher targets: {len(extra_sentences) - len(keep)} in held-out sentences dropped")
+            extra_sentences = [extra_sentences[k] for k in keep]
+            extra_spans = [extra_spans[k] for k in keep]
+            extra_probs = extra_probs[keep]
         sentences, spans = [*sentences, *extra_sentences], [*spans, *extra_spans]
         soft = np.vstack([soft, extra_probs])
         log(f"teacher targets: {len(extra_sentences)} from {teacher_targets}")

@@ -249,6 +249,23 @@ def test_a_long_sentence_is_cut_into_windows_that_hold_every_target(tokenizer):
     assert all(w.ids[0] == cls and w.ids[-1] == sep for w in windows)
 
 
+def test_a_long_sentence_gives_a_target_the_same_window_whatever_its_companions(tokenizer, model):
+    # A target near the end of another target's window used to be read from that
+    # window, with no words after it; its window must follow from its own position.
+    from analysis.sentiment_model import encode_sentence_targets
+
+    sentence = ("Senator Alma Reyes spoke; " + "the committee met " * 39 + "and then Governor Piet Kroll was "
+                "condemned and ridiculed by everyone for the corruption scandal and the lies; "
+                + "the committee met " * 80 + ".")
+    reyes, kroll = span_of(sentence, "Senator Alma Reyes"), span_of(sentence, "Governor Piet Kroll")
+    alone = encode_sentence_targets(tokenizer, [sentence], [kroll])
+    together = encode_sentence_targets(tokenizer, [sentence, sentence], [reyes, kroll])
+    window_of = {i: (w.ids, a, b) for w in together for i, a, b in w.targets}
+    assert window_of[1] == (alone[0].ids, alone[0].targets[0][1], alone[0].targets[0][2])
+    np.testing.assert_allclose(model.predict([sentence], [kroll])[0],
+                               model.predict([sentence, sentence], [reyes, kroll])[1], atol=1e-5)
+
+
 def test_pad_windows_points_each_target_row_at_its_sentence(tokenizer):
     from analysis.sentiment_model import encode_sentence_targets, pad_windows
 
@@ -283,3 +300,19 @@ def test_teacher_targets_round_trip_and_bad_records_are_named(tmp_path):
     path.write_text('{"sentence_normalized": "x y", "targets": [{"from": 0, "to": 1, "probabilities": [1, 1]}]}\n')
     with pytest.raises(ValueError, match=r"teacher.jsonl:1: not a teacher-target record"):
         read_teacher_targets(path)
+
+
+def test_a_holdout_run_refuses_to_replace_the_shipped_model(tmp_path, capsys):
+    from analysis.cli import main
+
+    before = (DEFAULT_MODEL_DIR / "model.onnx").stat().st_mtime
+    assert main(["train", "sentiment", "--data", str(tmp_path), "--holdout", "0.2"]) == 2
+    assert "give --out DIR" in capsys.readouterr().err
+    assert (DEFAULT_MODEL_DIR / "model.onnx").stat().st_mtime == before
+
+
+def test_spans_training_needs_target_pooling(tmp_path):
+    from analysis.training import train_sentiment
+
+    with pytest.raises(ValueError, match="needs pooling='cls\\+target'"):
+        train_sentiment(tmp_path, tmp_path / "out", input_format="spans", pooling="cls")
