@@ -117,9 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(ev)
 
     tr = sub.add_parser("train", help="rebuild a shipped model from its training data")
-    tr.add_argument("what", choices=["sentiment"], help="which model")
-    tr.add_argument("--data", required=True, help="folder with NewsMTSC train.jsonl (and dev_rw/dev_mt.jsonl)")
-    tr.add_argument("--out", default="analysis/resources/sentiment", help="where to write the model")
+    tr.add_argument("what", choices=["sentiment", "teacher-targets"],
+                    help="sentiment: the model; teacher-targets: extra targets labelled by a teacher model")
+    tr.add_argument("--data", help="sentiment: folder with NewsMTSC train.jsonl (and dev_rw/dev_mt.jsonl)")
+    tr.add_argument("--out", help="where to write the model (default: the shipped folder, "
+                                  "analysis/resources/sentiment) or the teacher targets (a .jsonl file)")
     tr.add_argument("--epochs", type=int, help="training epochs (default: as shipped)")
     tr.add_argument("--seed", type=int, default=13, help="random seed (default 13, as shipped)")
     tr.add_argument("--input-format", choices=["markers", "markers+pair", "spans"],
@@ -128,8 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--holdout", type=float, default=0.0,
                     help="score on this share of the training sentences instead of the dev sets (to choose settings)")
     tr.add_argument("--teacher-targets", metavar="FILE",
-                    help="extra targets labelled with a teacher's probabilities (distillation; see "
-                         "analysis.training.write_teacher_targets)")
+                    help="extra targets labelled with a teacher's probabilities (distillation; made by "
+                         "train teacher-targets)")
+    tr.add_argument("--base-model", metavar="DIR", help="the encoder to fine-tune (default: all-MiniLM-L6-v2)")
+    tr.add_argument("--learning-rate", type=float, help="AdamW learning rate (default: as shipped)")
+    tr.add_argument("--texts", metavar="FILE", help="teacher-targets: JSONL of news articles with a 'text' field")
+    tr.add_argument("--teacher", metavar="DIR", help="teacher-targets: the teacher model's folder")
+    tr.add_argument("--targets", type=int, default=16000, help="teacher-targets: how many (default 16000)")
 
     fg = sub.add_parser("figures", help="regenerate every figure: the main job's and every notebook's")
     fg.add_argument("--corpus", default="corpus", help="corpus for the main job (default: corpus)")
@@ -299,7 +306,14 @@ def _train(args) -> int:
     from .sentiment_model import DEFAULT_MODEL_DIR
     from .training import train_sentiment
 
+    if args.what == "teacher-targets":
+        return _teacher_targets(args)
+    if not args.data:
+        raise AnalysisError("give --data, the folder with NewsMTSC train.jsonl", source="arguments")
     kwargs = {"seed": args.seed}
+    for name in ("base_model", "learning_rate"):
+        if getattr(args, name):
+            kwargs[name] = getattr(args, name)
     if args.epochs:
         kwargs["epochs"] = args.epochs
     if args.input_format:
@@ -307,13 +321,13 @@ def _train(args) -> int:
     if args.layers:
         kwargs["layers"] = args.layers
     if args.holdout:
-        if Path(args.out).resolve() == DEFAULT_MODEL_DIR.resolve():
+        if args.out is None:
             raise AnalysisError("a --holdout run trains on part of the data: give --out DIR so that it does not "
                                 "replace the shipped model", source="arguments")
         kwargs["holdout"] = args.holdout
     if args.teacher_targets:
         kwargs["teacher_targets"] = args.teacher_targets
-    metrics = train_sentiment(args.data, args.out, **kwargs)
+    metrics = train_sentiment(args.data, args.out or DEFAULT_MODEL_DIR, **kwargs)
     print(json.dumps(metrics, indent=2, default=str))
     return 0
 
@@ -403,6 +417,27 @@ def _evaluate(args) -> int:
     return 0
 
 
+
+
+def _teacher_targets(args) -> int:
+    from .sentiment_model import load_sentiment_model
+    from .training import distillation_targets, write_teacher_targets
+
+    for flag in ("texts", "teacher", "out"):
+        if not getattr(args, flag):
+            raise AnalysisError(f"train teacher-targets needs --{flag}", source="arguments")
+    texts = []
+    with open(args.texts, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    texts.append(json.loads(line)["text"])
+                except (ValueError, KeyError, TypeError):
+                    raise AnalysisError(f"line {number}: not a JSON object with a 'text'", source=args.texts) from None
+    sentences, spans = distillation_targets(texts, n_targets=args.targets, seed=args.seed)
+    n = write_teacher_targets(sentences, spans, args.out, teacher=load_sentiment_model(args.teacher, cache=False))
+    print(f"{n} targets in {len(set(sentences))} sentences labelled by {args.teacher}: {args.out}")
+    return 0
 
 
 def _evaluate_basil(args) -> int:

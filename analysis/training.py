@@ -42,7 +42,7 @@ from .sentiment_model import (
 )
 
 __all__ = ["train_sentiment", "quantize_int8", "POOLINGS", "QUANTIZATION", "write_teacher_targets",
-           "read_teacher_targets"]
+           "read_teacher_targets", "distillation_targets"]
 
 #: How the classifier head reads the encoder: the ``[CLS]`` vector alone, or
 #: ``[CLS]`` joined with the mean of the target's tokens (markers included,
@@ -251,6 +251,47 @@ def write_teacher_targets(
         for sentence, targets in by_sentence.items():
             handle.write(json.dumps({"sentence_normalized": sentence, "targets": targets}) + "\n")
     return len(sentences)
+
+
+#: Entity types (spaCy's English labels) whose mentions become distillation targets.
+DISTILLATION_ENTITIES = ("PERSON", "ORG", "NORP", "GPE")
+#: Personal pronouns that become distillation targets.
+DISTILLATION_PRONOUNS = ("he", "she", "they", "him", "her", "them")
+
+
+def distillation_targets(texts, *, n_targets: int = 16000, seed: int = 13,
+                         nlp=None) -> tuple[list[str], list[tuple[int, int]]]:
+    """Sentences and target spans for a teacher to label: the mentions of
+    people, organisations, groups and places (spaCy's entities) and the
+    personal pronouns in sentences of 6 to 70 tokens of ``texts`` (news
+    articles), each sentence text once, whole sentences drawn at random
+    (``seed``) until at least ``n_targets`` targets are taken.
+
+    Returns parallel lists for :func:`write_teacher_targets`.
+    """
+    if nlp is None:
+        from .nlp import load_pipeline
+
+        nlp = load_pipeline()
+    by_sentence: dict[str, list[tuple[int, int]]] = {}
+    for doc in nlp.pipe(list(dict.fromkeys(texts)), batch_size=20):
+        for sent in doc.sents:
+            text, base = sent.text, sent.start_char
+            if not 6 <= len(sent) <= 70 or text in by_sentence or "\n" in text.strip():
+                continue
+            found = {(e.start_char - base, e.end_char - base) for e in sent.ents if e.label_ in DISTILLATION_ENTITIES}
+            found |= {(t.idx - base, t.idx - base + len(t)) for t in sent if t.lower_ in DISTILLATION_PRONOUNS}
+            if found:
+                by_sentence[text] = sorted(found)
+    keys = sorted(by_sentence)
+    random.Random(seed).shuffle(keys)
+    sentences, spans = [], []
+    for key in keys:
+        if len(spans) >= n_targets:
+            break
+        sentences += [key] * len(by_sentence[key])
+        spans += by_sentence[key]
+    return sentences, spans
 
 
 def _hold_out(sentences, spans, names, share: float, seed: int, folder: Path):

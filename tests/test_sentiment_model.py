@@ -316,3 +316,18 @@ def test_spans_training_needs_target_pooling(tmp_path):
 
     with pytest.raises(ValueError, match="needs pooling='cls\\+target'"):
         train_sentiment(tmp_path, tmp_path / "out", input_format="spans", pooling="cls")
+
+
+def test_distillation_targets_take_names_and_pronouns_of_whole_sentences():
+    from analysis.training import distillation_targets
+
+    text = ("Mayor Ilse Varga met the Harbour Union in Rotterdam on Monday. She thanked them for their help. "
+            "It rained. The weather stayed grey and wet for the rest of the long week.")
+    sentences, spans = distillation_targets([text, text], n_targets=1, seed=0)
+    taken = {sentence[a:b] for sentence, (a, b) in zip(sentences, spans)}
+    assert len(set(sentences)) == 1 and len(spans) >= 2  # one whole sentence, all its targets
+    assert taken in ({"She", "them"}, {"Ilse Varga", "the Harbour Union", "Rotterdam"},
+                     {"Ilse Varga", "Harbour Union", "Rotterdam"}), taken
+    everything, _ = distillation_targets([text], n_targets=100)
+    assert "It rained." not in everything  # too short, and no target
+    assert not any("weather" in s for s in everything)  # no target
