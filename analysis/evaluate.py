@@ -393,12 +393,15 @@ def score_polarity(gold, predicted, *, n_boot: int = 1000, seed: int = 0) -> dic
     return scores
 
 
+#: NewsMTSC's ``polarity`` values and the labels they stand for.
+NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+
+
 def read_newsmtsc(path: str | Path) -> tuple[list[str], list[tuple[int, int]], list[str]]:
     """NewsMTSC JSONL (Hamborg & Donnay 2021) as one example per target:
     sentences, ``(from, to)`` spans and labels (negative, neutral, positive)."""
     import json
 
-    polarity = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
     path = Path(path)
     sentences, spans, labels = [], [], []
     with path.open(encoding="utf-8") as handle:
@@ -412,7 +415,7 @@ def read_newsmtsc(path: str | Path) -> tuple[list[str], list[tuple[int, int]], l
                     start, end = int(target["from"]), int(target["to"])
                     if "mention" in target and sentence[start:end] != target["mention"]:
                         raise ValueError(f"span ({start}, {end}) is not the mention {target['mention']!r}")
-                    labels.append(polarity[float(target["polarity"])])
+                    labels.append(NEWSMTSC_POLARITY[float(target["polarity"])])
                     sentences.append(sentence)
                     spans.append((start, end))
             except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:

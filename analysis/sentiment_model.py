@@ -42,6 +42,7 @@ __all__ = [
     "encode_sentence_targets",
     "pad_windows",
     "EncodedWindow",
+    "model_inputs",
 ]
 
 #: Folder of the shipped model (``model.onnx``, ``tokenizer.json``, ``config.json``).
@@ -320,6 +321,28 @@ def pad_windows(windows: list[EncodedWindow]) -> tuple[dict[str, np.ndarray], np
     return arrays, index
 
 
+def model_inputs(tokenizer, sentences: list[str], spans: list[tuple[int, int]], *, input_format: str,
+                 max_length: int = 128):
+    """The units the encoder reads, for prediction and training alike.
+
+    Returns ``(units, lengths, batch)``: the encoded units (one per target, or
+    for ``spans`` one per window of a sentence), their lengths in tokens, and
+    ``batch(indices)`` giving the padded arrays of those units and, per row of
+    the model's output, the index of its (sentence, span) pair.
+    """
+    if input_format == "spans":
+        units = encode_sentence_targets(tokenizer, sentences, spans, max_length=max_length)
+
+        def batch(idx):
+            return pad_windows([units[i] for i in idx])
+    else:
+        units = encode_targets(tokenizer, sentences, spans, input_format=input_format, max_length=max_length)
+
+        def batch(idx):
+            return pad_encodings([units[i] for i in idx]), np.asarray(idx)
+    return units, np.array([len(u.ids) for u in units]), batch
+
+
 def _strip_markers(text: str) -> str:
     for m in MARKERS:
         text = text.replace(m, " ")
@@ -449,27 +472,15 @@ class TargetSentimentModel:
         out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
         if not sentences:
             return out
-        if self.input_format == "spans":
-            windows = encode_sentence_targets(self._tokenizer, sentences, checked, max_length=self.max_length)
-            order = np.argsort([len(w.ids) for w in windows], kind="stable")
-            for b in range(0, len(order), batch_size):
-                arrays, index = pad_windows([windows[i] for i in order[b : b + batch_size]])
-                feeds = {name: arrays[name] for name in self._input_names}
-                with self._lock:
-                    (logits,) = self._session.run(["logits"], feeds)
-                out[index] = _softmax(logits.astype(np.float64))
-            return out
-        encodings = encode_targets(
-            self._tokenizer, sentences, checked, input_format=self.input_format, max_length=self.max_length
-        )
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        _, lengths, batch = model_inputs(self._tokenizer, sentences, checked, input_format=self.input_format,
+                                         max_length=self.max_length)
+        order = np.argsort(lengths, kind="stable")
         for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            arrays = pad_encodings([encodings[i] for i in idx])
+            arrays, index = batch(order[b : b + batch_size])
             feeds = {name: arrays[name] for name in self._input_names}
             with self._lock:  # one session, used from one thread at a time
                 (logits,) = self._session.run(["logits"], feeds)
-            out[idx] = _softmax(logits.astype(np.float64))
+            out[index] = _softmax(logits.astype(np.float64))
         return out
 
     def explain(self, sentence: str, span: tuple[int, int], top_k: int = 3,

@@ -30,16 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import evaluate_newsmtsc, read_newsmtsc
-from .sentiment_model import (
-    INPUT_FORMATS,
-    LABELS,
-    MARKERS,
-    encode_sentence_targets,
-    encode_targets,
-    pad_encodings,
-    pad_windows,
-)
+from .evaluate import NEWSMTSC_POLARITY, evaluate_newsmtsc, read_newsmtsc
+from .sentiment_model import INPUT_FORMATS, LABELS, MARKERS, model_inputs
 
 __all__ = ["train_sentiment", "quantize_int8", "POOLINGS", "QUANTIZATION", "write_teacher_targets",
            "read_teacher_targets", "distillation_targets"]
@@ -124,24 +116,17 @@ def _keep_layers(encoder, layers: int | None):
 
 
 def _inputs(tokenizer, sentences, spans, input_format: str, max_length: int):
-    """Model input for training and prediction: ``(units, lengths, batch)`` where
-    ``batch(unit_indices)`` gives the padded torch tensors and the target index
-    of each output row."""
+    """:func:`analysis.sentiment_model.model_inputs` with torch tensors."""
     import torch
 
-    if input_format == "spans":
-        units = encode_sentence_targets(tokenizer, sentences, spans, max_length=max_length)
+    units, lengths, arrays_of = model_inputs(tokenizer, sentences, spans, input_format=input_format,
+                                             max_length=max_length)
 
-        def batch(idx):
-            arrays, index = pad_windows([units[i] for i in idx])
-            return {k: torch.from_numpy(v) for k, v in arrays.items()}, index
-    else:
-        units = encode_targets(tokenizer, sentences, spans, input_format=input_format, max_length=max_length)
+    def batch(idx):
+        arrays, index = arrays_of(idx)
+        return {k: torch.from_numpy(v) for k, v in arrays.items()}, index
 
-        def batch(idx):
-            arrays = pad_encodings([units[i] for i in idx])
-            return {k: torch.from_numpy(v) for k, v in arrays.items()}, np.asarray(idx)
-    return units, np.array([len(u.ids) for u in units]), batch
+    return units, lengths, batch
 
 
 class _TorchPredictor:
@@ -296,13 +281,14 @@ def distillation_targets(texts, *, n_targets: int = 16000, seed: int = 13,
 
 def _hold_out(sentences, spans, names, share: float, seed: int, folder: Path):
     """Split the training targets by sentence: ``share`` of the sentences go to
-    a NewsMTSC-format file in ``folder``; the rest are returned for training."""
+    a NewsMTSC-format file in ``folder``; the rest are returned for training,
+    with the file and the held-out sentences."""
     if not 0 < share < 1:
         raise ValueError(f"holdout={share!r}; give a share between 0 and 1")
     unique = sorted(set(sentences))
     rng = np.random.default_rng(seed)
     held = set(rng.permutation(unique)[: round(share * len(unique))])
-    polarity = {"negative": 2.0, "neutral": 4.0, "positive": 6.0}
+    polarity = {label: value for value, label in NEWSMTSC_POLARITY.items()}
     path = folder / "holdout.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for sentence, (a, b), name in zip(sentences, spans, names):
@@ -310,7 +296,7 @@ def _hold_out(sentences, spans, names, share: float, seed: int, folder: Path):
                 target = {"from": a, "to": b, "polarity": polarity[name]}
                 out.write(json.dumps({"sentence_normalized": sentence, "targets": [target]}) + "\n")
     keep = [i for i, sentence in enumerate(sentences) if sentence not in held]
-    return [sentences[i] for i in keep], [spans[i] for i in keep], [names[i] for i in keep], path
+    return [sentences[i] for i in keep], [spans[i] for i in keep], [names[i] for i in keep], path, held
 
 
 def _export_spans_onnx(model, names: list[str], path: Path) -> None:
@@ -500,10 +486,9 @@ def train_sentiment(
     work_tmp = tempfile.TemporaryDirectory()
     held: set[str] = set()
     if holdout > 0:
-        everything = set(sentences)
-        sentences, spans, names, held_path = _hold_out(sentences, spans, names, holdout, seed, Path(work_tmp.name))
+        sentences, spans, names, held_path, held = _hold_out(sentences, spans, names, holdout, seed,
+                                                             Path(work_tmp.name))
         dev_paths = {"holdout": held_path}
-        held = everything - set(sentences)
     labels = [LABELS.index(name) for name in names]
     soft = np.eye(len(LABELS), dtype=np.float32)[labels]
     if teacher_targets is not None:
