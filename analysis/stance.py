@@ -17,10 +17,19 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   A negated cue ("did not support", "did not want X to help", "refused to
   back") gives a neutral edge, noted in the cue. Joining a person is siding
   with them only in an action ("joined X in calling for ..."), not company
-  ("joined Obama at the ceremony"; ``company`` in the cue file).
+  ("joined Obama at the ceremony"; ``company`` in the cue file). An act
+  named by a noun is its doer's: "X took aim at Y", "X renewed his attack on
+  Y", "X voiced support for Y", "X's attack on Y" (cues of kind ``act``; the
+  doer is the noun's owner or the subject of an ``act_verb``, so "X drew
+  criticism" and "X withdrew its support for Y" give none); with "out" or
+  "back", "at" names the target ("X lashed out at Y").
 * **quote**: what a speaker says about an actor in their own quoted or
   reported words. The sentiment model's view of the target's mention is one
-  signal; a cue with arguments about the same mention (above) wins over it.
+  signal, kept where the model is sure (:data:`MIN_QUOTE_CONFIDENCE`; surer
+  for a reporter's paraphrase than for the speaker's own words); a cue with
+  arguments about the same mention (above) wins over it. Each sentence of a
+  long quote is a statement of its own; words of the reporter around a direct
+  quote ("did not back down, saying ...") negate nothing inside it.
   No edge is made from bare mentions (neutral), questions, conditionals and
   hypotheticals ("if", "would", "could"), reported fears, hopes and
   expectations ("NATO fears the Kremlin may ..."), denied or negated
@@ -107,11 +116,15 @@ NET_BAND = 0.2
 #: Sections of ``resources/stance_cues.txt``.
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
-                "partitive", "concession", "authored", "fact_cue", "follower", "company")
+                "partitive", "concession", "authored", "fact_cue", "follower", "company", "act_verb")
 #: A quote edge from the sentiment model needs at least this probability of
-#: its label ("against", "favor"); below it the words are too mixed to tell the
-#: speaker's attitude. Chosen on the BASIL development half (see README).
-MIN_QUOTE_CONFIDENCE = {"against": 0.8, "favor": 0.9}
+#: its label ("against", "favor"), by kind of quote; below it the words are too
+#: mixed to tell the speaker's attitude. A direct quote is the speaker's own
+#: words; an indirect one is the reporter's paraphrase, whose tone is partly
+#: the reporter's, so it needs more. Judgments voiced by an evaluative verb's
+#: subject outside quotes take the ``indirect`` values. Chosen on the BASIL
+#: development half (see README).
+MIN_QUOTE_CONFIDENCE = {"direct": {"against": 0.7, "favor": 0.9}, "indirect": {"against": 0.8, "favor": 0.9}}
 #: Note added to the evidence of aggregated edges resting on one row only.
 SINGLE_EVIDENCE = "(single evidence) "
 _TARGET_DEPS = ("dobj", "pobj", "dative", "attr", "oprd")
@@ -141,7 +154,7 @@ def _read_cue_text(path: str | Path | None, name: str) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=8)
 def load_relation_cues(path: str | Path | None = None) -> dict[tuple[str, str], str]:
-    """(lemma, verb|noun) -> favor|against, from a text file (see the shipped one).
+    """(lemma, verb|noun|act) -> favor|against, from a text file (see the shipped one).
 
     >>> load_relation_cues()[("thank", "verb")], load_relation_cues()[("ally", "noun")]
     ('favor', 'favor')
@@ -153,8 +166,8 @@ def load_relation_cues(path: str | Path | None = None) -> dict[tuple[str, str], 
         if not words:
             continue
         kind = words[2].lower() if len(words) > 2 else "verb"
-        if len(words) not in (2, 3) or words[1] not in ("favor", "against") or kind not in ("verb", "noun"):
-            raise AnalysisError(f"expected 'lemma favor|against [verb|noun]', got {line.strip()!r}", source=source,
+        if len(words) not in (2, 3) or words[1] not in ("favor", "against") or kind not in ("verb", "noun", "act"):
+            raise AnalysisError(f"expected 'lemma favor|against [verb|noun|act]', got {line.strip()!r}", source=source,
                                 line=number)
         cues[(words[0].lower(), kind)] = words[1]
     return cues
@@ -247,15 +260,19 @@ def _subjects(verb: Token) -> list[Token]:
 
 def _objects(verb: Token) -> list[Token]:
     """Who the verb acts on: its object, or the object of a preposition that
-    completes it ("fight against T", "apologised to T"); with a direct object
-    a preposition other than "against" is an adjunct ("banned X to the U.S.")."""
+    completes it ("fight against T", "apologised to T", "lashed out at T"); with
+    a direct object a preposition other than "against" is an adjunct ("banned X
+    to the U.S.")."""
     found = []
     direct = any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in verb.children)
+    # "lashed out at T", "hit back at T": with "out" or "back", "at" names whom the act is aimed at
+    aimed = any(c.dep_ in ("prt", "advmod") and c.lower_ in ("out", "back") for c in verb.children)
     for child in verb.children:
         if child.dep_ in ("dobj", "dative", "nsubjpass"):
             found += _with_conjuncts(child)
         elif child.dep_ in ("prep", "agent") and (child.lower_ == "against" or (
-                not direct and child.lower_ in ("on", "with", "for", "to"))):
+                not direct and not aimed and child.lower_ in ("on", "with", "for", "to")) or (
+                child.lower_ == "at" and aimed)):  # not "lashed out on Twitter"
             found += [g for c in child.children if c.dep_ == "pobj" for g in _with_conjuncts(c)]
     return found
 
@@ -320,11 +337,15 @@ def _condition(clause: Token, cues: dict) -> str:
     return next((m for m in marks.split() if m in cues["condition"]), "")
 
 
-def _denied(token: Token, cues: dict, relation_cues: dict) -> str | None:
+def _denied(token: Token, cues: dict, relation_cues: dict, within: tuple[int, int] | None = None) -> str | None:
     """Is ``token`` inside a negated criticism, or what is denied or dismissed ("I
-    don't question X's faith", "failed to produce evidence that X ...")?"""
+    don't question X's faith", "failed to produce evidence that X ...")?
+    ``within``: the characters of a direct quote; the words around it are the
+    reporter's ("did not back down, saying '...'") and deny nothing in it."""
     chain = _chain(token)
     for below, node in itertools.pairwise(chain):
+        if within is not None and not within[0] <= node.idx < within[1]:
+            break
         if below.dep_ in ("nsubj", "nsubjpass", "csubj"):
             continue  # "X did not help", "X failed": about X's own doing, not a denial of a claim about X
         lemma = node.lemma_.lower()
@@ -536,7 +557,7 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
         if (j.start, j.end) in covered:  # a cue with its arguments said more about this mention
             continue
         stance = stance_of[j.label]
-        if j.confidence < MIN_QUOTE_CONFIDENCE[stance]:
+        if j.confidence < MIN_QUOTE_CONFIDENCE[quote.kind][stance]:
             continue
         if quote.quote_id not in problems:
             problems[quote.quote_id] = ctx.speaker_problem(quote)
@@ -560,7 +581,9 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
             continue  # "X says he wants ...": the tone is of what X says, not of the speaker about X
         if ctx.speaks_for(quote, j.actor):
             continue  # "a lawyer for X", "X's spokesman": the speaker argues X's side
-        if _unreal(token, ctx.cues) or _denied(token, ctx.cues, ctx.relation_cues) or _embedded(token, quote, ctx):
+        inside = (quote.start, quote.end) if quote.kind == "direct" else None
+        if (_unreal(token, ctx.cues) or _denied(token, ctx.cues, ctx.relation_cues, inside)
+                or _embedded(token, quote, ctx)):
             continue
         target = Mention(j.article_id, j.sentence_id, j.start, j.end, j.text, j.actor, "", 1.0, j.text)
         note = ""
@@ -596,26 +619,28 @@ def _embedded(token: Token, quote: Quote, ctx: _Context) -> str | None:
 
 
 def _one_per_quote(edges: list[StanceEdge]) -> list[StanceEdge]:
-    """Several mentions of one target in one quote are one piece of evidence: the
-    surest is kept, the count noted in its cue. Where they disagree, the
-    attitude of at least twice as many mentions as the other is kept; else none."""
+    """Several mentions of one target in one sentence of a quote are one piece of
+    evidence: the surest is kept, the count noted in its cue. Where they
+    disagree, the attitude of at least twice as many mentions as the other is
+    kept; else none. Each sentence of a long quote is a statement of its own
+    (one model error elsewhere in the quote does not silence it)."""
     groups: dict[tuple, list[StanceEdge]] = {}
     for e in edges:
-        groups.setdefault((e.quote_id, e.source_actor, e.source_name, e.target_actor, e.target_name if
+        groups.setdefault((e.quote_id, e.sentence_id, e.source_actor, e.source_name, e.target_actor, e.target_name if
                            e.target_actor == OTHER_ACTOR else ""), []).append(e)
     out = []
     for group in groups.values():
         counts = {s: sum(e.stance == s for e in group) for s in ("favor", "against")}
         major, minor = sorted(counts, key=counts.get, reverse=True)
         if counts[minor] and counts[major] < 2 * counts[minor]:
-            continue  # favor and against toward the same target in one quote, neither twice the other: unclear
+            continue  # favor and against toward one target in one sentence, neither twice the other: unclear
         kept = [e for e in group if e.stance == major]
         best = max(kept, key=lambda e: e.confidence)
+        many = f"{len(group)} mentions of the target in this sentence of the quote"
         if counts[minor]:
-            best = replace(best, cue=f"{best.cue}; {len(group)} mentions of the target in the quote: "
-                                     f"{counts[major]} {major}, {counts[minor]} {minor}")
+            best = replace(best, cue=f"{best.cue}; {many}: {counts[major]} {major}, {counts[minor]} {minor}")
         elif len(group) > 1:
-            best = replace(best, cue=f"{best.cue}; {len(group)} mentions of the target in the quote, all {best.stance}")
+            best = replace(best, cue=f"{best.cue}; {many}, all {best.stance}")
         out.append(best)
     return out
 
@@ -628,7 +653,7 @@ def _judgment_edges(sentiment: Iterable[MentionSentiment], ctx: _Context) -> lis
     for j in sentiment:
         if j.voice == "author" or j.quote_id >= 0 or j.label not in stance_of:
             continue
-        if j.confidence < MIN_QUOTE_CONFIDENCE[stance_of[j.label]]:
+        if j.confidence < MIN_QUOTE_CONFIDENCE["indirect"][stance_of[j.label]]:
             continue
         words = j.voice.lower().split()
         if not j.voice_actor and (words[-1] in ctx.cues["not_source"] or words[-1] in _THIRD_PERSON):
@@ -778,6 +803,8 @@ def _relation_edges(ctx: _Context, cues, covered: set) -> list[StanceEdge]:
                                        ctx.text_of(ctx.sent_of[token.i]), 0.65, "relation"))
         elif token.pos_ == "NOUN" and (lemma, "noun") in cues:
             edges += _noun_edges(token, ctx, cues[(lemma, "noun")])
+        if token.pos_ == "NOUN" and (lemma, "act") in cues:
+            edges += _act_edges(token, ctx, cues[(lemma, "act")], covered)
     return edges
 
 
@@ -797,6 +824,57 @@ def _noun_edges(noun: Token, ctx: _Context, polarity: str) -> list[StanceEdge]:
         if holder is not None:
             edges.append(_edge(ctx.article_id, holder, tgt, polarity, f"{noun.text} (noun)", ctx.sent_of[noun.i],
                                ctx.text_of(ctx.sent_of[noun.i]), 0.65, "relation"))
+    return edges
+
+
+#: Prepositions that name whom an act noun is aimed at, by the act's polarity
+#: ("an attack on T", "a swipe at T"; "support for T", "tribute to T").
+_ACT_TARGET = {"against": ("at", "on", "against", "of"), "favor": ("for", "of", "to", "behind")}
+
+
+def _act_edges(noun: Token, ctx: _Context, polarity: str, covered: set) -> list[StanceEdge]:
+    """"S took aim at T", "S renewed his attack on T", "S voiced support for T",
+    "S's attack on T": the act noun's doer toward whom it is aimed. The doer is
+    the noun's owner or the subject of an act verb (``act_verb`` cues); "drew
+    criticism", "faced attacks" name no doer and give nothing."""
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":  # "got in some shots at T"
+        verb = verb.head
+    preps = _ACT_TARGET[polarity]
+    aimed = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children
+             if g.dep_ == "pobj"]
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    by_verb = noun.dep_ in ("dobj", "pobj") and verb.pos_ == "VERB" and verb.lemma_.lower() in ctx.cues["act_verb"]
+    if by_verb:  # "took aim at T": the preposition hangs from the verb
+        aimed += [g for c in verb.children if c.dep_ == "prep" and c.lower_ in preps and c.lower_ not in ("of", "on")
+                  for g in c.children if g.dep_ == "pobj"]
+    if noun.dep_ == "dobj" and not by_verb:
+        owners = []  # "withdrew their support for T", "lost his attack on T": the verb changes the act
+    if not aimed or (not owners and not by_verb) or _unreal(noun, ctx.cues):
+        return []
+    negated = by_verb and _negated(verb)  # "did not voice support for T": a neutral edge, as for verbs
+    stance, how = ("neutral", f"{noun.text} (act, negated)") if negated else (polarity, f"{noun.text} (act)")
+    speaker = next(iter(ctx.quotes.containing(noun.idx)), None)
+    if speaker is not None and (speaker.speaker_start < 0 or ctx.speaker_problem(speaker)):
+        speaker = None
+    sources: list[Mention | None] = []
+    for doer in _subjects(verb) if by_verb else owners:
+        found = ctx.who.of_phrase(doer)
+        if doer.lower_ in _FIRST_PERSON or (found is not None and found.method == "speaker"):
+            sources.append(None)  # "we launched an attack on X": the speaker
+        elif found is not None and not _not_a_source(ctx.span(found.start, found.end), ctx.cues, actor=found.actor,
+                                                     registry=ctx.registry):
+            sources.append(found)
+    edges = []
+    sent = ctx.sent_of[noun.i]
+    for target in [m for t in aimed for g in _with_conjuncts(t) if (m := ctx.who.at(g)) is not None]:
+        for src in sources:
+            if src is None and speaker is None:
+                continue
+            edges.append(_edge(ctx.article_id, src, target, stance, how, sent, ctx.text_of(sent),
+                               0.7, "relation", quote_id=speaker.quote_id if src is None else -1, speaker=speaker))
+        if speaker is not None:
+            covered.add((target.start, target.end))
     return edges
 
 

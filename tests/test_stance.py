@@ -149,8 +149,8 @@ def test_what_a_speaker_says_about_an_actor_is_a_quote_edge_with_evidence():
 
 
 @pytest.mark.parametrize(("label", "confidence"), [("neutral", 0.99),
-                                                   ("negative", MIN_QUOTE_CONFIDENCE["against"] - 0.1),
-                                                   ("positive", MIN_QUOTE_CONFIDENCE["favor"] - 0.05)])
+                                                   ("negative", MIN_QUOTE_CONFIDENCE["direct"]["against"] - 0.1),
+                                                   ("positive", MIN_QUOTE_CONFIDENCE["direct"]["favor"] - 0.05)])
 def test_bare_or_unclear_mentions_give_no_edge(label, confidence):
     text = '"The Harbour Council met on Monday," Tomas Brennaker said.'
     q = quote(text, "The Harbour Council met on Monday,", "Tomas Brennaker")
@@ -284,6 +284,23 @@ def test_urging_someone_to_resign_is_the_urgers_attitude():
     assert found == [("union", "against", "mayor", "relation")]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Dockworkers Union took aim at Ana Ortiz.", [("union", "against", "mayor", "relation")]),
+    ("Ana Ortiz renewed her attack on the Harbour Council.", [("mayor", "against", "council", "relation")]),
+    ("The Harbour Council's attack on Ana Ortiz was harsh.", [("council", "against", "mayor", "relation")]),
+    ("Ana Ortiz voiced support for the Dockworkers Union.", [("mayor", "favor", "union", "relation")]),
+    ("Ana Ortiz did not voice support for the Dockworkers Union.", [("mayor", "neutral", "union", "relation")]),
+    ("Ana Ortiz lashed out at Tomas Brennaker on Monday.", [("mayor", "against", "union", "relation")]),
+    # receiving an act, or undoing it, is not doing it
+    ("Ana Ortiz drew criticism from the Dockworkers Union.", []),
+    ("The Dockworkers Union withdrew its support for Ana Ortiz.", []),
+])
+def test_an_act_aimed_at_someone_is_the_doers_attitude(text, expected):
+    found, records = edges(text, named_mentions(text))
+    assert found == expected
+    assert all(r.cue for r in records)
+
+
 def test_endorsing_one_against_another_is_against_the_other():
     text = "Ana Ortiz endorsed the Dockworkers Union against the Harbour Council."
     found, _ = edges(text, named_mentions(text))
@@ -303,10 +320,10 @@ def test_many_mentions_of_one_target_in_one_quote_are_one_piece_of_evidence():
     assert edges(text, mentions, [q], sentiment)[0] == []
 
 
-def test_the_attitude_of_most_mentions_in_a_quote_wins_when_twice_the_other():
-    text = ('"Ana Ortiz is wrong. Ana Ortiz is careless. Ana Ortiz is rude. The press is kind to Ana Ortiz," '
+def test_the_attitude_of_most_mentions_in_a_sentence_wins_when_twice_the_other():
+    text = ('"Ana Ortiz is wrong, Ana Ortiz is careless and Ana Ortiz is rude, though the press is kind to Ana Ortiz," '
             'Tomas Brennaker said.')
-    content = "Ana Ortiz is wrong. Ana Ortiz is careless. Ana Ortiz is rude. The press is kind to Ana Ortiz,"
+    content = text[1:text.index('" Tomas')]
     q = quote(text, content, "Tomas Brennaker")
     mentions = [mention(text, "Ana Ortiz", nth=k) for k in range(4)] + [mention(text, "Tomas Brennaker")]
     labels = ("negative", "negative", "negative", "positive")
@@ -314,6 +331,46 @@ def test_the_attitude_of_most_mentions_in_a_quote_wins_when_twice_the_other():
     found, records = edges(text, mentions, [q], sentiment)
     assert found == [("union", "against", "mayor", "quote")]
     assert "3 against, 1 favor" in records[0].cue
+
+
+def test_each_sentence_of_a_long_quote_is_its_own_evidence():
+    text = '"Ana Ortiz has ruined the port. Ana Ortiz is a fine cook. She lies," Tomas Brennaker said.'
+    content = text[1:text.index('" Tomas')]
+    q = quote(text, content, "Tomas Brennaker")
+    mentions = [mention(text, "Ana Ortiz", nth=k) for k in (0, 1)] + [mention(text, "Tomas Brennaker")]
+    doc = parse(text, cache_dir=False)
+    sentence = {t.idx: k for k, s in enumerate(doc.sents) for t in s}
+    sentiment = [replace(judged(m, label, 0.95, q), sentence_id=sentence[m.start])
+                 for m, label in zip(mentions[:2], ("negative", "positive"), strict=True)]
+    found = find_stance(doc, mentions, [q], sentiment, registry=REGISTRY, article_id="t")
+    # one statement per sentence: a disagreement between sentences silences neither
+    assert [(e.sentence_id, e.stance) for e in found] == [(0, "against"), (1, "favor")]
+
+
+def test_a_reporters_negation_outside_a_direct_quote_denies_nothing_in_it():
+    text = 'Tomas Brennaker did not back down, saying, "Ana Ortiz has a very bad record."'
+    q = quote(text, "Ana Ortiz has a very bad record.", "Tomas Brennaker", cue="saying")
+    ortiz = mention(text, "Ana Ortiz")
+    found, _ = edges(text, named_mentions(text), [q], [judged(ortiz, "negative", 0.95, q)])
+    assert found == [("union", "against", "mayor", "quote")]
+    # the same negation inside the speaker's words still denies the criticism
+    text = '"I do not question that Ana Ortiz has a bad record," Tomas Brennaker said.'
+    q = quote(text, "I do not question that Ana Ortiz has a bad record,", "Tomas Brennaker")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", 0.95, q)])
+    assert found == []
+
+
+def test_a_paraphrase_needs_a_surer_tone_than_the_speakers_own_words():
+    sure = (MIN_QUOTE_CONFIDENCE["direct"]["against"] + MIN_QUOTE_CONFIDENCE["indirect"]["against"]) / 2
+    assert MIN_QUOTE_CONFIDENCE["direct"]["against"] < sure < MIN_QUOTE_CONFIDENCE["indirect"]["against"]
+    text = '"Ana Ortiz has ruined the port," Tomas Brennaker said.'
+    q = quote(text, "Ana Ortiz has ruined the port,", "Tomas Brennaker")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", sure, q)])
+    assert found == [("union", "against", "mayor", "quote")]
+    text = "Tomas Brennaker said that Ana Ortiz has ruined the port."
+    q = quote(text, "Ana Ortiz has ruined the port", "Tomas Brennaker", kind="indirect")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "negative", sure, q)])
+    assert found == []
 
 
 @pytest.mark.parametrize(
