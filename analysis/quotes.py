@@ -575,14 +575,17 @@ def _speaker_mention(q: Quote, index: IntervalIndex) -> tuple[Mention | None, st
     Sarah Sanders", "the Texas governor"): a mention covering the head names
     the speaker; otherwise a registry actor that is no place may modify the
     head ("a Kremlin spokesman" speaks for the Kremlin); a place or an entity
-    the registry does not know never does.
+    the registry does not know never does, nor a name after "pro-" or "anti-"
+    ("pro-Trump personalities").
     """
     hits = index.overlapping(q.speaker_start, q.speaker_end)
     at_head = [m for m in hits if m.start <= q.speaker_end - 1 < m.end]
     if at_head:
         best = max(at_head, key=lambda m: (m.confidence, m.end - m.start))
         return best, "the mention at the head of the speaker phrase"
-    modifiers = [m for m in hits if m.actor not in ("", OTHER_ACTOR) and m.ner_label not in _PLACE_LABELS]
+    # "pro-Trump personalities", "anti-Clinton protesters": people for or against the actor, not it
+    modifiers = [m for m in hits if m.actor not in ("", OTHER_ACTOR) and m.ner_label not in _PLACE_LABELS
+                 and not q.speaker_text[:max(m.start - q.speaker_start, 0)].lower().endswith(_FOR_OR_AGAINST)]
     head = q.speaker_text.split()[-1].lower().strip(".,;:'’") if q.speaker_text.split() else ""
     if modifiers and head not in NOT_SPEAKING_FOR:
         best = max(modifiers, key=lambda m: (m.confidence, m.end - m.start))
@@ -590,6 +593,8 @@ def _speaker_mention(q: Quote, index: IntervalIndex) -> tuple[Mention | None, st
     return None, ""
 
 
+#: Prefixes that make a name in a speaker phrase say what the speakers are for or against.
+_FOR_OR_AGAINST = ("pro-", "anti-", "pro -", "anti -")
 #: Head nouns that say something about the actor who modifies them, not someone who
 #: speaks for it: "Sestak's opponent", "his successor", "Mr. Braley's apology".
 NOT_SPEAKING_FOR = frozenset({

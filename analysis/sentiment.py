@@ -462,12 +462,15 @@ def _voice(mention: Mention, quotes: IntervalIndex, span: Span | None = None,
             subject = subject.head.head  # "officials, who accused ...": the officials
         found = named.containing(subject.idx) if named is not None else []
         for part in [c for c in subject.children if c.dep_ in ("compound", "poss") and c.i < subject.i]:
-            found = found or (named.containing(part.idx) if named is not None else [])  # "The Biden government"
+            # "The Biden government" judges as Biden; "Top Senate leaders", several people of a body the
+            # registry does not know, judge as themselves (below), not as the Senate
+            found = found or [m for m in (named.containing(part.idx) if named is not None else [])
+                              if m.actor not in ("", OTHER_ACTOR) or subject.tag_ not in ("NNS", "NNPS")]
         if found:
             who = max(found, key=lambda m: (m.actor != OTHER_ACTOR, m.confidence))
             return (who.canonical or who.text), who.actor, -1
         if subject.pos_ in ("NOUN", "PROPN", "PRON"):  # an unnamed or unresolved judge keeps its words
-            words = [t for t in subject.lefts if t.dep_ in ("compound", "amod", "det")] + [subject]
+            words = subject.doc[subject.left_edge.i:subject.i + 1]  # "Top Senate leaders", "the union"
             return " ".join(t.text for t in words), "", -1
         break
     return "author", "", -1

@@ -133,6 +133,7 @@ _SUBJECT_CLIMB = ("xcomp", "conj", "advcl", "acl")
 _NOT_AGENT_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW",
                                "WORK_OF_ART", "PRODUCT", "EVENT", "LANGUAGE", "FAC", "LOC"})
 _SINGULAR_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 _THIRD_PERSON = _SINGULAR_PRONOUNS | {"they", "them", "their", "themselves", "it", "its"}
 _FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
@@ -488,6 +489,11 @@ class _Context:
         self.whole_of[phrase] = actor
         return phrase
 
+    def plural_speaker(self, quote: Quote) -> bool:
+        """Is the speaker named in the plural ("two hosts", "Democrats")?"""
+        span = self.span(quote.speaker_start, quote.speaker_end) if quote.speaker_start >= 0 else None
+        return span is not None and len(span) > 0 and span.root.tag_ in ("NNS", "NNPS")
+
     def is_person(self, m: Mention) -> bool:
         if m.actor != OTHER_ACTOR:
             return self.registry is not None and m.actor in self.registry.ids and (
@@ -591,8 +597,9 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
             topic = ctx.topic_of(quote)
             if topic is not None:
                 target, note = topic, f"; {j.text!r} is {_name(topic)!r}, whom the quote is said of"
-            elif quote.kind == "indirect" and token.lower_ in _SINGULAR_PRONOUNS:
-                continue  # "the lawmaker said he is sorry": most likely the speaker themself
+            elif quote.kind == "indirect" and (token.lower_ in _SINGULAR_PRONOUNS or (
+                    token.lower_ in _PLURAL_PRONOUNS and ctx.plural_speaker(quote))):
+                continue  # "the lawmaker said he is sorry", "two hosts claimed they are censored": the speakers
         source_actor = quote.speaker_actor or OTHER_ACTOR
         speaker = Mention(j.article_id, j.sentence_id, quote.speaker_start, quote.speaker_end, quote.speaker_text,
                           source_actor, "", 1.0, quote.speaker or quote.speaker_text)

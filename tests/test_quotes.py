@@ -388,6 +388,8 @@ def test_reporting_verbs_file_with_a_bad_structure_names_the_line(tmp_path):
                      "say", "the growers", "", id="parenthetical-say"),
         pytest.param("According to the Town Hall, the bridge will reopen in May.", "the bridge will reopen in May",
                      "According", "the Town Hall", "council", id="according-to-before"),
+        pytest.param("Marlow charged that the council had hidden the costs.", "that the council had hidden the costs",
+                     "charged", "Marlow", "marlow", id="charged-that"),
     ],
 )
 def test_indirect_speech(text, content, cue, speaker_text, actor):
@@ -534,6 +536,8 @@ def test_a_text_without_a_named_author_stays_an_unnamed_source():
         pytest.param('"The roads are closed," Helena Marlow\'s spokesman said.', "marlow", id="a spokesman speaks for"),
         pytest.param('"The roads are closed," Helena Marlow\'s opponent said.', "", id="an opponent does not"),
         pytest.param('"The roads are closed," her successor said.', "", id="nor a successor"),
+        pytest.param('"The roads are closed," two pro-Marlow activists said.', "", id="nor a pro-X modifier"),
+        pytest.param('"The roads are closed," anti-Marlow protesters said.', "", id="nor an anti-X modifier"),
     ],
 )
 def test_a_modifier_of_the_speaker_speaks_only_through_those_who_act_for_it(text, actor):

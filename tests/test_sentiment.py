@@ -320,6 +320,12 @@ def test_a_judgment_by_a_judging_verb_is_in_its_subjects_voice(text):
     assert (union.voice, union.voice_actor) == ("Ana Ortiz", "mayor")
 
 
+def test_a_judge_named_by_a_place_or_body_outside_the_registry_keeps_its_own_words():
+    # "Top Senate leaders condemned X": the leaders judge, not the Senate (not a registry actor)
+    union = judged("Top Harbour Board leaders condemned the Dockworkers Union.")[("Dockworkers Union", "union")]
+    assert (union.voice, union.voice_actor) == ("Top Harbour Board leaders", "")
+
+
 def test_a_name_people_give_themselves_is_no_judgment_in_their_voice():
     found = judged("Calling themselves the Dockworkers Union, the dockers marched to the hall.")
     assert found[("Dockworkers Union", "union")].voice == "author"

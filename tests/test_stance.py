@@ -360,6 +360,19 @@ def test_a_reporters_negation_outside_a_direct_quote_denies_nothing_in_it():
     assert found == []
 
 
+def test_a_pronoun_in_a_paraphrase_that_agrees_with_the_speaker_is_the_speaker():
+    text = "Two dockers claimed that they are careless and lazy."
+    q = quote(text, "they are careless and lazy", "Two dockers", cue="claimed", kind="indirect")
+    they = mention(text, "they", "council", canonical="Harbour Council", method="pronoun")
+    assert edges(text, [they], [q], [judged(they, "negative", 0.95, q)])[0] == []
+    # a singular speaker's "they" is someone else
+    text = "Tomas Brennaker claimed that they are careless and lazy."
+    q = quote(text, "they are careless and lazy", "Tomas Brennaker", cue="claimed", kind="indirect")
+    they = mention(text, "they", "council", canonical="Harbour Council", method="pronoun")
+    found, _ = edges(text, [*named_mentions(text), they], [q], [judged(they, "negative", 0.95, q)])
+    assert found == [("union", "against", "council", "quote")]
+
+
 def test_a_paraphrase_needs_a_surer_tone_than_the_speakers_own_words():
     sure = (MIN_QUOTE_CONFIDENCE["direct"]["against"] + MIN_QUOTE_CONFIDENCE["indirect"]["against"]) / 2
     assert MIN_QUOTE_CONFIDENCE["direct"]["against"] < sure < MIN_QUOTE_CONFIDENCE["indirect"]["against"]
