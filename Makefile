@@ -3,13 +3,15 @@
 #               figure (the main job's and every notebook's, run top to bottom -> figures/;
 #               executed copies of the notebooks -> build/notebooks/)
 #   make test   set up .venv, lint, run the tests (notebooks included)
+# A developer's fast loop: make check (lint and the unit tests: no notebooks, browser, 5 MB
+# article or other long test; about a minute here). CI runs make test.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LOCK := requirements.lock
 
-.PHONY: setup run test lab lock clean
+.PHONY: setup run test check lab lock clean
 
 setup: $(STAMP)
 
@@ -34,6 +36,10 @@ run: setup
 test: setup
 	$(BIN)/ruff check analysis tests
 	$(BIN)/python -m pytest
+
+check: setup
+	$(BIN)/ruff check analysis tests bench
+	$(BIN)/python -m pytest -q -x -m "not browser and not slow and not long" --ignore=tests/test_notebooks.py
 
 lab: setup
 	$(BIN)/jupyter lab notebooks

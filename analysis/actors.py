@@ -65,18 +65,32 @@ did you mean 'rebels'?
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 import pandas as pd
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from analysis.errors import ActorConfigError
+from analysis.strict_yaml import (
+    TAG,
+    absent,
+    choice,
+    compose_yaml,
+    describe,
+    fail,
+    first_of_each,
+    flag,
+    invalid,
+    known_items,
+    line_of,
+    mapping_items,
+    optional_text,
+    quote_hint,
+    sequence_items,
+    text_list,
+    text_value,
+)
 from analysis.types import (
     ACTOR_KINDS,
     OTHER_ACTOR,
@@ -119,7 +133,6 @@ _LEADING_THE = re.compile(r"^the\s+")
 # Keys whose phrases are matched in the text and so must denote one actor only.
 _MATCHED_KEYS = ("names", "aliases", "members", "group_nouns", "metonyms")
 
-_TAG = "tag:yaml.org,2002:"
 _EMPTY = "the registry is empty; it needs a top-level 'actors' mapping of actor ids to actors"
 
 
@@ -222,40 +235,40 @@ def parse_actors(text: str, source: str = "<string>") -> ActorRegistry:
         )
     if not text.strip():
         raise ActorConfigError(_EMPTY, source=source)
-    root = _compose(text, source)
+    root = compose_yaml(text, source)
     if root is None:  # only comments or document markers
         raise ActorConfigError(_EMPTY, source=source)
     if not isinstance(root, MappingNode):
         hint = " (to read a file, use load_actors(path))" if isinstance(root, ScalarNode) else ""
-        _fail(source, root, f"the registry must be a mapping with an 'actors' key, not {_describe(root)}{hint}")
+        fail(source, root, f"the registry must be a mapping with an 'actors' key, not {describe(root)}{hint}")
 
-    top = _known_items(root, source, "the top level", _TOP_KEYS, "top-level keys")
+    top = known_items(root, source, "the top level", _TOP_KEYS, "top-level keys")
     if "actors" not in top:
-        _fail(source, root, "no 'actors' key; the registry needs a top-level 'actors' mapping of actor ids to actors")
+        fail(source, root, "no 'actors' key; the registry needs a top-level 'actors' mapping of actor ids to actors")
     version = top.get("version", (None, None))[1]
     if version is not None and not isinstance(version, ScalarNode):
-        _fail(source, version, f"'version' must be a number or text, not {_describe(version)}")
-    _optional_text(top.get("description", (None, None))[1], source, "the top-level 'description'")
+        fail(source, version, f"'version' must be a number or text, not {describe(version)}")
+    optional_text(top.get("description", (None, None))[1], source, "the top-level 'description'")
 
     actors_key, actors_node = top["actors"]
-    if _absent(actors_node) or (isinstance(actors_node, MappingNode) and not actors_node.value):
-        _fail(source, actors_key, "'actors' is empty; define at least one actor (an id with a 'kind' and 'names')")
+    if absent(actors_node) or (isinstance(actors_node, MappingNode) and not actors_node.value):
+        fail(source, actors_key, "'actors' is empty; define at least one actor (an id with a 'kind' and 'names')")
     if not isinstance(actors_node, MappingNode):
-        _fail(source, actors_node, f"'actors' must be a mapping of actor ids to actors, not {_describe(actors_node)}")
+        fail(source, actors_node, f"'actors' must be a mapping of actor ids to actors, not {describe(actors_node)}")
 
     actors, shared, part_lines = [], [], {}
     owners: dict[str, tuple[str, str, int]] = {}
-    for actor_id, id_node, actor_node in _items(actors_node, source, "'actors'", "actor id"):
+    for actor_id, id_node, actor_node in mapping_items(actors_node, source, "'actors'", "actor id"):
         _check_id(actor_id, id_node, source)
         actor, phrases = _parse_actor(actor_id, id_node, actor_node, source)
         shared += _claim_phrases(actor_id, phrases, owners)
-        part_lines[actor_id] = _line(id_node)
+        part_lines[actor_id] = line_of(id_node)
         actors.append(actor)
     registry = ActorRegistry(actors=tuple(actors), source=source)
     _check_parts(registry, part_lines, source)
     for actor_id, phrase, line, owner, first_phrase, first_line in shared:
         if owner not in registry.wholes(actor_id) and actor_id not in registry.wholes(owner):
-            _fail(
+            fail(
                 source,
                 line,
                 f"phrase {phrase!r} of actor {actor_id!r} is already listed under actor {owner!r} "
@@ -271,10 +284,10 @@ def _check_parts(registry: ActorRegistry, lines: dict[str, int], source: str) ->
     for actor in registry.actors:
         for whole in actor.part_of:
             if whole not in registry.ids:
-                _fail(source, lines[actor.id], _invalid(f"'part_of' of actor {actor.id!r} names an unknown actor "
+                fail(source, lines[actor.id], invalid(f"'part_of' of actor {actor.id!r} names an unknown actor "
                                                         f"{whole!r}", whole, registry.ids, "actors"))
             if whole == actor.id or actor.id in registry.wholes(whole):
-                _fail(source, lines[actor.id], f"actor {actor.id!r} is part of itself through 'part_of' "
+                fail(source, lines[actor.id], f"actor {actor.id!r} is part of itself through 'part_of' "
                                                f"({actor.id!r} -> {whole!r} -> ... -> {actor.id!r}); remove one link")
 
 
@@ -319,7 +332,7 @@ def check_actor(registry: ActorRegistry, actor_id: str) -> str:
     if actor_id == OTHER_ACTOR:
         problem += f" ({OTHER_ACTOR!r} marks entities the registry does not know, not one of its actors)"
     origin = f" (from {registry.source})" if registry.source else ""
-    raise ActorConfigError(_invalid(problem, actor_id, ids, "actors", suffix=origin))
+    raise ActorConfigError(invalid(problem, actor_id, ids, "actors", suffix=origin))
 
 
 # ------------------------------------------------------------------ reading
@@ -344,206 +357,19 @@ def _read_bytes(source: str) -> bytes:
     return data
 
 
-def _compose(text: str, source: str) -> Node | None:
-    """The YAML node graph of ``text`` (safe loader), or an error with YAML's own words."""
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem, context = exc.problem or "", exc.context or ""
-        if problem.startswith("but ") and context:  # one sentence split in two ("expected a single document")
-            problem, context = f"{context}, {problem}", ""
-        message = f"malformed YAML: {problem or context}"
-        if problem and context:
-            started = f" that starts on line {exc.context_mark.line + 1}" if exc.context_mark else ""
-            message += f" ({context}{started})"
-        if "\\t" in problem:
-            message += "; indent YAML with spaces, not tabs"
-        # the end of the stream is reported one line past the last one
-        line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark else None
-        raise ActorConfigError(message, source=source, line=line) from None
-    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
-        raise ActorConfigError(f"malformed YAML: {' '.join(str(exc).split())}", source=source) from None
-
-
-# -------------------------------------------------------------- node helpers
-
-
-def _line(node: Node) -> int:
-    """1-based line where ``node`` starts."""
-    return node.start_mark.line + 1
-
-
-def _fail(source: str, where: Node | int, message: str) -> NoReturn:
-    """Raise an ``ActorConfigError`` at a node's line (or at a given line)."""
-    line = where if isinstance(where, int) else _line(where)
-    raise ActorConfigError(message, source=source, line=line)
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == _TAG + "null"
-
-
-def _describe(node: Node) -> str:
-    """How an unexpected value reads in an error message ("the number 42")."""
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    tag = node.tag.removeprefix(_TAG)
-    described = {
-        "str": f"the text {node.value!r}",
-        "int": f"the number {node.value}",
-        "float": f"the number {node.value}",
-        "bool": f"the true/false value {node.value!r}",
-        "null": "an empty value",
-        "timestamp": f"the date {node.value!r}",
-    }
-    return described.get(tag, f"a value tagged {node.tag} ({node.value!r})")
-
-
-def _quote_hint(node: Node) -> str:
-    """Advice for a scalar YAML read as something other than text (42, yes, 2022-03-01)."""
-    if isinstance(node, ScalarNode) and node.tag != _TAG + "str" and not _is_null(node):
-        return " (put it in quotes if it is meant as text)"
-    return ""
-
-
-def _invalid(problem: str, given: object, valid: Sequence[str], plural: str, suffix: str = "") -> str:
-    """``problem; valid <plural>: 'a', 'b'<suffix>; did you mean 'a'?``"""
-    message = f"{problem}; valid {plural}: {', '.join(repr(v) for v in valid)}{suffix}"
-    if isinstance(given, str):
-        close = difflib.get_close_matches(given, valid, n=1) or difflib.get_close_matches(given.lower(), valid, n=1)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-    return message
-
-
-def _items(node: MappingNode, source: str, where: str, noun: str = "key") -> list[tuple[str, Node, Node]]:
-    """``(key, key_node, value_node)`` of a mapping in file order; a repeated key is an error.
-
-    ``yaml.safe_load`` keeps the last of two equal keys without a word; the
-    node graph still has both, so a repeat is caught here.
-    """
-    first_line: dict[str, int] = {}
-    items = []
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            _fail(source, key_node, f"a key of {where} is {_describe(key_node)}; keys must be plain words")
-        key = key_node.value
-        if key in first_line:
-            _fail(source, key_node, f"duplicate {noun} {key!r} in {where} (first on line {first_line[key]})")
-        first_line[key] = _line(key_node)
-        items.append((key, key_node, value_node))
-    return items
-
-
-def _known_items(
-    node: MappingNode, source: str, where: str, valid: Sequence[str], plural: str
-) -> dict[str, tuple[Node, Node]]:
-    """The mapping's items by key, after rejecting keys not in ``valid``."""
-    known = {}
-    for key, key_node, value_node in _items(node, source, where):
-        if key not in valid:
-            _fail(source, key_node, _invalid(f"unknown key {key!r} in {where}", key, valid, plural))
-        known[key] = (key_node, value_node)
-    return known
-
-
-# ------------------------------------------------------------- value helpers
-# Each helper takes the value node of a key, or None when the key is not
-# given; a key written without a value (YAML null) counts as not given.
-
-
-def _absent(node: Node | None) -> bool:
-    return node is None or _is_null(node)
-
-
-def _text(node: Node, source: str, what: str) -> str:
-    """A non-empty text value with its whitespace normalised."""
-    if not isinstance(node, ScalarNode) or node.tag != _TAG + "str":
-        _fail(source, node, f"{what} must be text, not {_describe(node)}{_quote_hint(node)}")
-    text = " ".join(node.value.split())
-    if not text:
-        _fail(source, node, f"{what} is empty text")
-    return text
-
-
-def _optional_text(node: Node | None, source: str, what: str) -> str | None:
-    """Like :func:`_text`, but ``None`` when not given."""
-    return None if _absent(node) else _text(node, source, what)
-
-
-def _text_list(node: Node | None, source: str, what: str) -> list[tuple[str, int]]:
-    """``(text, line)`` of a list of text (or of one text), exact repeats dropped."""
-    if _absent(node):
-        return []
-    if isinstance(node, SequenceNode):
-        pairs = [(_text(item, source, f"an item of {what}"), _line(item)) for item in node.value]
-    elif isinstance(node, ScalarNode) and node.tag == _TAG + "str":
-        pairs = [(_text(node, source, what), _line(node))]
-    else:
-        _fail(source, node, f"{what} must be a list of text, not {_describe(node)}{_quote_hint(node)}")
-    return _first_of_each(pairs, key=lambda pair: pair[0])
-
-
-def _first_of_each(items: list, key: Callable) -> list:
-    """The first item for each value of ``key``, in order: repeats are harmless."""
-    seen = set()
-    kept = []
-    for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
-            kept.append(item)
-    return kept
-
-
-def _choice(node: Node | None, source: str, noun: str, owner: str, valid: Sequence[str],
-            spellings: dict[str, str] | None = None) -> str | None:
-    """One of ``valid`` (a kind or pronoun; ``spellings`` maps other spellings to it),
-    or ``None`` when not given."""
-    if _absent(node):
-        return None
-    if isinstance(node, ScalarNode) and spellings and node.value in spellings:
-        return spellings[node.value]
-    if not isinstance(node, ScalarNode) or node.value not in valid:
-        given = node.value if isinstance(node, ScalarNode) else None
-        shown = repr(given) if given is not None else _describe(node)
-        _fail(source, node, _invalid(f"invalid {noun} {shown} of {owner}", given, valid, f"{noun}s"))
-    return node.value
-
-
-def _flag(node: Node | None, source: str, what: str) -> bool | None:
-    """A true/false value, or ``None`` when not given."""
-    if _absent(node):
-        return None
-    if not isinstance(node, ScalarNode) or node.tag != _TAG + "bool":
-        _fail(source, node, f"{what} must be true or false, not {_describe(node)}")
-    return SafeConstructor.bool_values[node.value.lower()]
-
-
-def _sequence(node: Node | None, source: str, what: str, items: str) -> list[Node]:
-    """The item nodes of a list; no items when not given."""
-    if _absent(node):
-        return []
-    if not isinstance(node, SequenceNode):
-        _fail(source, node, f"{what} must be a list of {items}, not {_describe(node)}{_quote_hint(node)}")
-    return list(node.value)
-
-
 # ------------------------------------------------------------------- schema
 
 
 def _check_id(actor_id: str, id_node: Node, source: str) -> None:
     """An actor id is a lowercase word and not the reserved ``OTHER_ACTOR``."""
     if actor_id == OTHER_ACTOR:
-        _fail(
+        fail(
             source,
             id_node,
             f"actor id {OTHER_ACTOR!r} is reserved for entities the registry does not know; choose another id",
         )
     if not actor_id.strip() or actor_id != actor_id.strip() or _ID_BAD_CHARACTER.search(actor_id):
-        _fail(
+        fail(
             source,
             id_node,
             f"invalid actor id {actor_id!r}; an id is text without leading or trailing spaces, line breaks or "
@@ -555,30 +381,32 @@ def _parse_actor(actor_id: str, id_node: Node, node: Node, source: str) -> tuple
     """The ``Actor`` defined under ``actor_id``, and its matched phrases with their lines."""
     where = f"actor {actor_id!r}"
     if not isinstance(node, MappingNode):
-        _fail(source, node, f"{where} must be a mapping with keys such as 'kind' and 'names', not {_describe(node)}")
-    given = {key: value for key, (_, value) in _known_items(node, source, where, ACTOR_KEYS, "actor keys").items()}
+        fail(source, node, f"{where} must be a mapping with keys such as 'kind' and 'names', not {describe(node)}")
+    given = {key: value for key, (_, value) in known_items(node, source, where, ACTOR_KEYS, "actor keys").items()}
 
-    if _absent(given.get("kind")):
-        _fail(source, id_node, _invalid(f"{where} has no 'kind'", None, ACTOR_KINDS, "kinds"))
-    kind = _choice(given["kind"], source, "kind", where, ACTOR_KINDS, _KIND_SPELLINGS)
-    pronoun = _choice(given.get("pronoun"), source, "pronoun", where, PRONOUN_TYPES)
-    label = _optional_text(given.get("label"), source, f"'label' of {where}")
-    _optional_text(given.get("description"), source, f"'description' of {where}")  # checked, not stored
-    fuzzy = _flag(given.get("fuzzy"), source, f"'fuzzy' of {where}")
-    surnames = _flag(given.get("surnames"), source, f"'surnames' of {where}")
-    part_of = tuple(text for text, _ in _text_list(given.get("part_of"), source, f"'part_of' of {where}"))
+    if absent(given.get("kind")):
+        fail(source, id_node, invalid(f"{where} has no 'kind'", None, ACTOR_KINDS, "kinds"))
+    kind = choice(given["kind"], source, "kind", where, ACTOR_KINDS, _KIND_SPELLINGS)
+    pronoun = choice(given.get("pronoun"), source, "pronoun", where, PRONOUN_TYPES)
+    label = optional_text(given.get("label"), source, f"'label' of {where}")
+    optional_text(given.get("description"), source, f"'description' of {where}")  # checked, not stored
+    fuzzy = flag(given.get("fuzzy"), source, f"'fuzzy' of {where}")
+    surnames = flag(given.get("surnames"), source, f"'surnames' of {where}")
+    part_of = tuple(text for text, _ in text_list(given.get("part_of"), source, f"'part_of' of {where}"))
     lists = {
-        key: _text_list(given.get(key), source, f"{key!r} of {where}")
+        key: text_list(given.get(key), source, f"{key!r} of {where}")
         for key in ("names", "aliases", "group_nouns", "descriptors", "exclude")
     }
-    member_nodes = _sequence(given.get("members"), source, f"'members' of {where}", "mappings (each with a 'name')")
-    members = _first_of_each([_parse_member(n, source, where) for n in member_nodes], key=lambda m: m[0].name)
-    metonym_nodes = _sequence(given.get("metonyms"), source, f"'metonyms' of {where}", "text or mappings with 'text'")
-    metonyms = _first_of_each([_parse_metonym(n, source, where) for n in metonym_nodes], key=lambda m: m[0].text)
+    member_nodes = sequence_items(given.get("members"), source, f"'members' of {where}",
+                                  "mappings (each with a 'name')")
+    members = first_of_each([_parse_member(n, source, where) for n in member_nodes], key=lambda m: m[0].name)
+    metonym_nodes = sequence_items(given.get("metonyms"), source, f"'metonyms' of {where}",
+                                   "text or mappings with 'text'")
+    metonyms = first_of_each([_parse_metonym(n, source, where) for n in metonym_nodes], key=lambda m: m[0].text)
 
     if not (lists["names"] or lists["aliases"] or members or lists["group_nouns"] or metonyms):
         matched = ", ".join(repr(key) for key in _MATCHED_KEYS)
-        _fail(source, id_node, f"{where} can never be matched: give at least one of {matched}")
+        fail(source, id_node, f"{where} can never be matched: give at least one of {matched}")
 
     def texts(key: str) -> tuple[str, ...]:
         return tuple(text for text, _ in lists[key])
@@ -613,40 +441,40 @@ def _parse_member(node: Node, source: str, where: str) -> tuple[Member, list[tup
     """A ``Member`` of a group actor, and its phrases (name and aliases) with lines."""
     what = f"a member of {where}"
     if not isinstance(node, MappingNode):
-        _fail(source, node, f"{what} must be a mapping with a 'name' (e.g. '- name: Jane Doe'), not {_describe(node)}")
-    given = {key: value for key, (_, value) in _known_items(node, source, what, MEMBER_KEYS, "member keys").items()}
-    if _absent(given.get("name")):
-        _fail(source, node, _invalid(f"{what} has no 'name'", None, MEMBER_KEYS, "member keys"))
-    name = _text(given["name"], source, f"'name' of {what}")
+        fail(source, node, f"{what} must be a mapping with a 'name' (e.g. '- name: Jane Doe'), not {describe(node)}")
+    given = {key: value for key, (_, value) in known_items(node, source, what, MEMBER_KEYS, "member keys").items()}
+    if absent(given.get("name")):
+        fail(source, node, invalid(f"{what} has no 'name'", None, MEMBER_KEYS, "member keys"))
+    name = text_value(given["name"], source, f"'name' of {what}")
     owner = f"member {name!r} of {where}"
-    aliases = _text_list(given.get("aliases"), source, f"'aliases' of {owner}")
+    aliases = text_list(given.get("aliases"), source, f"'aliases' of {owner}")
     member = Member(
         name=name,
         aliases=tuple(text for text, _ in aliases),
-        kind=_choice(given.get("kind"), source, "kind", owner, ACTOR_KINDS, _KIND_SPELLINGS) or "person",
-        pronoun=_choice(given.get("pronoun"), source, "pronoun", owner, PRONOUN_TYPES),
+        kind=choice(given.get("kind"), source, "kind", owner, ACTOR_KINDS, _KIND_SPELLINGS) or "person",
+        pronoun=choice(given.get("pronoun"), source, "pronoun", owner, PRONOUN_TYPES),
     )
-    return member, [(name, _line(given["name"])), *aliases]
+    return member, [(name, line_of(given["name"])), *aliases]
 
 
 def _parse_metonym(node: Node, source: str, where: str) -> tuple[Metonym, list[tuple[str, int]]]:
     """A ``Metonym`` (text, or a mapping with ``text`` and ``stands_for``), and its phrase."""
     what = f"a metonym of {where}"
-    if isinstance(node, ScalarNode) and node.tag == _TAG + "str":
-        text = _text(node, source, what)
-        return Metonym(text=text), [(text, _line(node))]
+    if isinstance(node, ScalarNode) and node.tag == TAG + "str":
+        text = text_value(node, source, what)
+        return Metonym(text=text), [(text, line_of(node))]
     if not isinstance(node, MappingNode):
-        _fail(
+        fail(
             source,
             node,
-            f"{what} must be text or a mapping with 'text' and 'stands_for', not {_describe(node)}{_quote_hint(node)}",
+            f"{what} must be text or a mapping with 'text' and 'stands_for', not {describe(node)}{quote_hint(node)}",
         )
-    given = {key: value for key, (_, value) in _known_items(node, source, what, _METONYM_KEYS, "metonym keys").items()}
-    if _absent(given.get("text")):
-        _fail(source, node, _invalid(f"{what} has no 'text'", None, _METONYM_KEYS, "metonym keys"))
-    text = _text(given["text"], source, f"'text' of {what}")
-    stands_for = _optional_text(given.get("stands_for"), source, f"'stands_for' of metonym {text!r} of {where}")
-    return Metonym(text=text, stands_for=stands_for or ""), [(text, _line(given["text"]))]
+    given = {key: value for key, (_, value) in known_items(node, source, what, _METONYM_KEYS, "metonym keys").items()}
+    if absent(given.get("text")):
+        fail(source, node, invalid(f"{what} has no 'text'", None, _METONYM_KEYS, "metonym keys"))
+    text = text_value(given["text"], source, f"'text' of {what}")
+    stands_for = optional_text(given.get("stands_for"), source, f"'stands_for' of metonym {text!r} of {where}")
+    return Metonym(text=text, stands_for=stands_for or ""), [(text, line_of(given["text"]))]
 
 
 def _match_key(phrase: str) -> str:

@@ -87,9 +87,19 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 # The YAML node helpers of the actor registry: line numbers, did-you-mean,
 # repeated keys. They raise ActorConfigError, re-raised here as FrameSchemeError.
-from .actors import _absent, _compose, _describe, _invalid, _items, _known_items, _line, _sequence, _text
 from .errors import ActorConfigError, AnalysisError
 from .nlp import load_pipeline, sentence_ids, sentence_records
+from .strict_yaml import (
+    absent,
+    compose_yaml,
+    describe,
+    invalid,
+    known_items,
+    line_of,
+    mapping_items,
+    sequence_items,
+    text_value,
+)
 
 __all__ = [
     "Frame",
@@ -197,7 +207,7 @@ class FrameScheme:
         for frame in self.frames:
             if frame.id == frame_id:
                 return frame
-        raise FrameSchemeError(_invalid(f"unknown frame {frame_id!r} of scheme {self.id!r}", frame_id, self.ids,
+        raise FrameSchemeError(invalid(f"unknown frame {frame_id!r} of scheme {self.id!r}", frame_id, self.ids,
                                         "frames"), source=self.source or None)
 
 
@@ -262,7 +272,7 @@ def load_frame_scheme(name_or_path: str | os.PathLike[str]) -> FrameScheme:
         return _parse_frame_scheme_cached(text, source=f"{_SHIPPED_FOLDER}/{name_or_path}.yaml")
     source = os.fspath(name_or_path)
     if isinstance(name_or_path, str) and not _looks_like_path(source):
-        raise FrameSchemeError(_invalid(f"unknown frame scheme {source!r}", source, shipped, "shipped schemes",
+        raise FrameSchemeError(invalid(f"unknown frame scheme {source!r}", source, shipped, "shipped schemes",
                                         suffix=" (or give the path of a scheme YAML file)"))
     text = _read_text(source, shipped)
     if re.search(r"(?m)^model:", text):  # a learned scheme (python -m analysis frames learn)
@@ -355,39 +365,39 @@ def _read_text(source: str, shipped: list[str]) -> str:
         raise FrameSchemeError("not UTF-8 text; save the file with UTF-8 encoding", source=source, line=line) from None
 
 
-def _fail(source: str, where: Node, message: str) -> NoReturn:
-    raise FrameSchemeError(message, source=source, line=_line(where))
+def fail(source: str, where: Node, message: str) -> NoReturn:
+    raise FrameSchemeError(message, source=source, line=line_of(where))
 
 
 def _check_id(value: str, node: Node, source: str, what: str) -> str:
     if not _ID_PATTERN.match(value):
-        _fail(source, node, f"invalid {what} {value!r}; an id is a lowercase letter followed by lowercase "
+        fail(source, node, f"invalid {what} {value!r}; an id is a lowercase letter followed by lowercase "
                             "letters, digits or underscores (e.g. 'security_and_defense')")
     return value
 
 
 def _parse_scheme(text: str, source: str) -> FrameScheme:
     needs = "a scheme needs an 'id' and a 'frames' mapping of frame ids to frames"
-    root = _compose(text, source) if text.strip() else None
+    root = compose_yaml(text, source) if text.strip() else None
     if root is None:
         raise FrameSchemeError(f"the scheme is empty; {needs}", source=source)
     if not isinstance(root, MappingNode):
-        _fail(source, root, f"a frame scheme must be a mapping with 'id' and 'frames', not {_describe(root)}")
-    top = _known_items(root, source, "the top level", SCHEME_KEYS, "top-level keys")
+        fail(source, root, f"a frame scheme must be a mapping with 'id' and 'frames', not {describe(root)}")
+    top = known_items(root, source, "the top level", SCHEME_KEYS, "top-level keys")
     for key in ("id", "frames"):
-        if _absent(top.get(key, (None, None))[1]):
-            _fail(source, top[key][0] if key in top else root, f"no {key!r}; {needs}")
+        if absent(top.get(key, (None, None))[1]):
+            fail(source, top[key][0] if key in top else root, f"no {key!r}; {needs}")
     id_node = top["id"][1]
-    scheme_id = _check_id(_text(id_node, source, "'id'"), id_node, source, "scheme id")
-    optional = {key: None if _absent(top.get(key, (None, None))[1]) else _text(top[key][1], source, repr(key))
+    scheme_id = _check_id(text_value(id_node, source, "'id'"), id_node, source, "scheme id")
+    optional = {key: None if absent(top.get(key, (None, None))[1]) else text_value(top[key][1], source, repr(key))
                 for key in ("name", "citation", "description")}
     frames_key, frames_node = top["frames"]
     if not isinstance(frames_node, MappingNode) or not frames_node.value:
-        _fail(source, frames_node, f"'frames' must be a mapping of frame ids to frames, not {_describe(frames_node)}")
+        fail(source, frames_node, f"'frames' must be a mapping of frame ids to frames, not {describe(frames_node)}")
     frames = tuple(_parse_frame(frame_id, key_node, node, source)
-                   for frame_id, key_node, node in _items(frames_node, source, "'frames'", "frame id"))
+                   for frame_id, key_node, node in mapping_items(frames_node, source, "'frames'", "frame id"))
     if not any(frame.scored for frame in frames):
-        _fail(source, frames_key, "no frame has 'indicators' or 'patterns', so nothing could ever match")
+        fail(source, frames_key, "no frame has 'indicators' or 'patterns', so nothing could ever match")
     return FrameScheme(id=scheme_id, name=optional["name"] or scheme_id, frames=frames,
                        citation=optional["citation"] or "", description=optional["description"] or "", source=source)
 
@@ -396,17 +406,17 @@ def _parse_frame(frame_id: str, id_node: Node, node: Node, source: str) -> Frame
     where = f"frame {frame_id!r}"
     _check_id(frame_id, id_node, source, "frame id")
     if not isinstance(node, MappingNode):
-        _fail(source, node, f"{where} must be a mapping with 'label', 'definition' and 'indicators', "
-                            f"not {_describe(node)}")
-    given = {key: value for key, (_, value) in _known_items(node, source, where, FRAME_KEYS, "frame keys").items()}
+        fail(source, node, f"{where} must be a mapping with 'label', 'definition' and 'indicators', "
+                            f"not {describe(node)}")
+    given = {key: value for key, (_, value) in known_items(node, source, where, FRAME_KEYS, "frame keys").items()}
     for key in ("label", "definition"):
-        if _absent(given.get(key)):
-            _fail(source, id_node, f"{where} has no {key!r}; every frame needs a 'label' and a 'definition' "
+        if absent(given.get(key)):
+            fail(source, id_node, f"{where} has no {key!r}; every frame needs a 'label' and a 'definition' "
                                    "(the definition in your own words, with the scheme's 'citation')")
     return Frame(
         id=frame_id,
-        label=_text(given["label"], source, f"'label' of {where}"),
-        definition=_text(given["definition"], source, f"'definition' of {where}"),
+        label=text_value(given["label"], source, f"'label' of {where}"),
+        definition=text_value(given["definition"], source, f"'definition' of {where}"),
         indicators=_indicators(given.get("indicators"), source, where),
         patterns=_patterns(given.get("patterns"), source, where),
         weight=_weight(given.get("weight"), source, where),
@@ -417,23 +427,23 @@ def _parse_frame(frame_id: str, id_node: Node, node: Node, source: str) -> Frame
 def _indicators(node: Node | None, source: str, where: str, key: str = "indicators") -> tuple[str, ...]:
     what = f"'{key}' of {where}"
     kept: dict[str, str] = {}
-    for item in _sequence(node, source, what, "words or short phrases"):
-        text = _text(item, source, f"an item of {what}")
+    for item in sequence_items(node, source, what, "words or short phrases"):
+        text = text_value(item, source, f"an item of {what}")
         if not re.search(r"\w", text):
-            _fail(source, item, f"indicator {text!r} of {where} has no letters or digits")
+            fail(source, item, f"indicator {text!r} of {where} has no letters or digits")
         kept.setdefault(text.casefold(), text)
     return tuple(kept.values())
 
 
 def _weight(node: Node | None, source: str, where: str) -> float:
-    if _absent(node):
+    if absent(node):
         return 1.0
     what = f"'weight' of {where} must be a positive number"
     if not isinstance(node, ScalarNode) or node.tag not in (_TAG + "int", _TAG + "float"):
-        _fail(source, node, f"{what}, not {_describe(node)}")
+        fail(source, node, f"{what}, not {describe(node)}")
     value = float(SafeConstructor().construct_object(node))
     if not (math.isfinite(value) and value > 0):
-        _fail(source, node, f"{what}, not {node.value}")
+        fail(source, node, f"{what}, not {node.value}")
     return value
 
 
@@ -451,9 +461,9 @@ def _validation_vocab() -> Vocab:
 
 def _patterns(node: Node | None, source: str, where: str) -> tuple[str, ...]:
     what = f"'patterns' of {where}"
-    items = _sequence(node, source, what, "spaCy token patterns (each a list of token mappings)")
+    items = sequence_items(node, source, what, "spaCy token patterns (each a list of token mappings)")
     if items and all(isinstance(item, MappingNode) for item in items):
-        _fail(source, node, f"{what} looks like a single pattern; 'patterns' is a list of patterns, each a list "
+        fail(source, node, f"{what} looks like a single pattern; 'patterns' is a list of patterns, each a list "
                             "of token mappings: wrap it in another list (- [{LEMMA: pay}, {LOWER: price}])")
     patterns = [_pattern(item, source, f"pattern {k} of {where}") for k, item in enumerate(items, 1)]
     return tuple(dict.fromkeys(patterns))
@@ -462,18 +472,18 @@ def _patterns(node: Node | None, source: str, where: str) -> tuple[str, ...]:
 def _pattern(node: Node, source: str, what: str) -> str:
     """One token pattern, checked by spaCy's own validator, as JSON text."""
     if not isinstance(node, SequenceNode) or not node.value:
-        _fail(source, node, f"{what} must be a non-empty list of token mappings (e.g. [{{LEMMA: call}}, "
-                            f"{{LOWER: for}}]), not {_describe(node)}")
+        fail(source, node, f"{what} must be a non-empty list of token mappings (e.g. [{{LEMMA: call}}, "
+                            f"{{LOWER: for}}]), not {describe(node)}")
     valid = _token_attributes()
     for token in node.value:
         if not isinstance(token, MappingNode):
-            _fail(source, token, f"a token of {what} must be a mapping such as {{LEMMA: call}}, not {_describe(token)}")
+            fail(source, token, f"a token of {what} must be a mapping such as {{LEMMA: call}}, not {describe(token)}")
         for key_node, _ in token.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else ""
             if key.upper() not in valid:
                 close = difflib.get_close_matches(key.upper(), valid, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                _fail(source, key_node, f"unknown token attribute {key!r} in {what}; common ones: LOWER, LEMMA, "
+                fail(source, key_node, f"unknown token attribute {key!r} in {what}; common ones: LOWER, LEMMA, "
                                         f"POS, TAG, DEP, ORTH, ENT_TYPE, OP (all: spaCy's Matcher docs){hint}")
     _check_plain(node, source, what)
     pattern = SafeConstructor().construct_object(node, deep=True)
@@ -482,7 +492,7 @@ def _pattern(node: Node, source: str, what: str) -> str:
     except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
         problems = [line[2:] for line in str(exc).splitlines() if line.startswith("- ")] or [" ".join(str(exc).split())]
         problems = [re.sub(r"\[pattern -> (\d+)", lambda m: f"[token {int(m.group(1)) + 1}", p) for p in problems]
-        _fail(source, node, f"invalid spaCy Matcher pattern ({what}): {'; '.join(problems)}{_bool_hint(node)}")
+        fail(source, node, f"invalid spaCy Matcher pattern ({what}): {'; '.join(problems)}{_bool_hint(node)}")
     return json.dumps(pattern, ensure_ascii=False)
 
 
@@ -502,7 +512,7 @@ def _check_plain(node: Node, source: str, what: str) -> None:
     """Only plain YAML values (text, numbers, true/false, lists, mappings): no other tags."""
     for inner in _walk(node):
         if inner.tag.removeprefix(_TAG) not in _PLAIN_TAGS:
-            _fail(source, inner, f"{what} has the YAML tag {inner.tag!r}; patterns hold only text, numbers, "
+            fail(source, inner, f"{what} has the YAML tag {inner.tag!r}; patterns hold only text, numbers, "
                                  "true/false, lists and mappings")
 
 
@@ -917,7 +927,7 @@ def leading_frames(profile: pd.DataFrame, scheme: FrameScheme | str, top: int = 
         raise AnalysisError(f"top must be a positive whole number, not {top!r}")
     present = list(dict.fromkeys(table["scheme"]))
     if present and scheme_id not in present:
-        raise FrameSchemeError(_invalid(f"scheme {scheme_id!r} is not in the profile", scheme_id, present,
+        raise FrameSchemeError(invalid(f"scheme {scheme_id!r} is not in the profile", scheme_id, present,
                                         "schemes in it"))
     kept = table[(table["scheme"] == scheme_id) & (table["rank"] <= top)]
     article_order = {a: i for i, a in enumerate(dict.fromkeys(kept["article_id"]))}

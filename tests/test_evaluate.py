@@ -132,6 +132,7 @@ def test_evaluate_polnear_needs_a_file(capsys):
     assert "PolNeAR JSONL file" in capsys.readouterr().err
 
 
+@pytest.mark.long
 @pytest.mark.skipif(not POLNEAR.exists(), reason="PolNeAR dev data not present (../shared/data)")
 def test_polnear_dev_scores():
     """Regression bar at the measured level (README): high precision, source accuracy >= 0.8."""

@@ -39,6 +39,7 @@ def test_exercise_variant_hides_the_answers(tmp_path):
         assert not any(a in shown for a in answers)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
 def test_both_variants_run_and_give_feedback(source, tmp_path):
     outputs = {}

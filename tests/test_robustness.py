@@ -92,6 +92,7 @@ def test_unknown_encodings_are_error_rows(tmp_path_factory, case):
     assert "UTF-8" in item.message or "binary" in item.message
 
 
+@pytest.mark.long
 def test_huge_sentence_and_unbalanced_quotes(tmp_path):
     text = "“" + " ".join(["Ana Ortiz said the dockers were heroes and"] * 400) + " nothing else."
     result = analyse_article(Article(id="big", text=text), _settings())
@@ -309,6 +310,7 @@ def _has_model() -> bool:
     return True
 
 
+@pytest.mark.long
 def test_no_dns_query_from_a_long_model_run(tmp_path):
     """Issue 13: ONNX Runtime's native telemetry resolves a remote host some seconds
     after import; Python-level socket patches cannot see it, strace can. A run of the
