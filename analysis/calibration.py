@@ -329,10 +329,11 @@ def fit_portrayal_rule(sentiment: pd.DataFrame, gold: pd.DataFrame, *, voice: st
 
 def basil_portrayal_gold(basil_dir: str | Path, registry) -> pd.DataFrame:
     """BASIL's ``author_feeling_<Entity>`` labels as a gold table for fitting:
-    ``article_id`` (as :func:`analysis.evaluate.read_basil` names articles),
+    ``article_id`` (as :func:`analysis.datasets.read_basil` names articles),
     ``actor`` (by :func:`analysis.evaluate.map_basil_entities`), ``label``,
     ``group`` (the event triplet). Entities the registry lacks are dropped."""
-    from .evaluate import map_basil_entities, read_basil
+    from .datasets import read_basil
+    from .evaluate import map_basil_entities
 
     basil = read_basil(basil_dir)
     triplet = {a.id: dict(a.extra).get("triplet", a.id) for a in basil.articles}

@@ -42,13 +42,12 @@ from .actors import check_actor, load_actors
 from .batch import ENGINES, run_corpus
 from .concordance import kwic
 from .corpus import load_corpus
+from .datasets import read_persent, read_polnear
 from .errors import AnalysisError, CorpusError
 from .evaluate import (
     document_label,
     evaluate_newsmtsc,
     load_gold_mentions,
-    read_persent,
-    read_polnear,
     score_attributions,
     score_by_type,
     score_mentions,
@@ -441,7 +440,8 @@ def _teacher_targets(args) -> int:
 
 
 def _evaluate_basil(args) -> int:
-    from .evaluate import BASIL_ACTORS, evaluate_basil, read_basil, write_corpus_file
+    from .datasets import read_basil
+    from .evaluate import BASIL_ACTORS, evaluate_basil, write_corpus_file
 
     if not args.path:
         raise AnalysisError("give the BASIL folder, e.g. ../shared/data/basil", source="arguments")
@@ -503,7 +503,7 @@ def _corpus_for_tools(path: str) -> list:
     """A corpus as for ``run``, or the articles of a BASIL folder."""
     folder = Path(path)
     if folder.is_dir() and (folder / "annotations").is_dir() and any((folder / "articles").glob("*/*.json")):
-        from .evaluate import read_basil
+        from .datasets import read_basil
 
         return list(read_basil(folder).articles)
     return load_corpus(folder)

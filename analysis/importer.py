@@ -60,8 +60,8 @@ from typing import NamedTuple
 import yaml
 
 from analysis.corpus import ARTICLE_ID_PATTERN, ARTICLE_SUFFIXES, METADATA_KEYS, read_article, scan_corpus
+from analysis.datasets import read_persent, read_polnear
 from analysis.errors import AnalysisError, CorpusError, PipelineError
-from analysis.evaluate import read_persent, read_polnear
 from analysis.types import Article, ArticleError
 
 __all__ = [
@@ -507,10 +507,10 @@ def import_files(
       article of its own. Most articles have a single sentence in the data.
     * PolNeAR (Newell et al., LREC 2018) has one line per article and
       annotator: one article file per article (read with
-      :func:`analysis.evaluate.read_polnear`, which stops at the first
+      :func:`analysis.datasets.read_polnear`, which stops at the first
       malformed line: that line is then the file's one error row).
     * PerSenT (Bastan et al., COLING 2020): one article per row (read with
-      :func:`analysis.evaluate.read_persent`), id ``persent-<DOCUMENT_INDEX>``,
+      :func:`analysis.datasets.read_persent`), id ``persent-<DOCUMENT_INDEX>``,
       with ``target_entity`` and ``true_sentiment`` in the front matter.
     * Each article is written to a hidden temporary file, read back with
       ``read_article`` and only then moved into place, so what is in

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import NEWSMTSC_POLARITY, evaluate_newsmtsc, read_newsmtsc
+from .datasets import NEWSMTSC_POLARITY, read_newsmtsc
+from .evaluate import evaluate_newsmtsc
 from .sentiment_model import INPUT_FORMATS, LABELS, MARKERS, model_inputs
 
 __all__ = ["train_sentiment", "quantize_int8", "POOLINGS", "QUANTIZATION", "write_teacher_targets",

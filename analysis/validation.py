@@ -35,10 +35,11 @@ import pandas as pd
 from .actors import load_actors
 from .batch import run_corpus
 from .corpus import load_corpus
-from .errors import AnalysisError
 
 # The private helpers are the scorers' own matching rules (which prediction overlaps which gold
 # item), used to list the errors behind each score; every count is checked against the scorer.
+from .datasets import read_basil, read_newsmtsc, read_polnear
+from .errors import AnalysisError
 from .evaluate import (
     BASIL_ACTORS,
     PREDICTED_REFERENCE_METHODS,
@@ -51,9 +52,6 @@ from .evaluate import (
     matched_mentions,
     normalised_text,
     overlap_size,
-    read_basil,
-    read_newsmtsc,
-    read_polnear,
     score_attributions,
     score_by_type,
     score_mentions,
@@ -434,7 +432,7 @@ def newsmtsc_validation(path: str | Path, *, backend: str | None = None, limit: 
     Parameters
     ----------
     path
-        A NewsMTSC JSONL file (:func:`~analysis.evaluate.read_newsmtsc`).
+        A NewsMTSC JSONL file (:func:`~analysis.datasets.read_newsmtsc`).
     backend
         ``model``, ``lexicon`` or ``None`` for :func:`~analysis.sentiment.default_backend`.
     limit
@@ -535,7 +533,7 @@ def polnear_validation(path: str | Path, *, limit: int | None = None, pipeline: 
     Parameters
     ----------
     path
-        A PolNeAR JSONL file (:func:`~analysis.evaluate.read_polnear`).
+        A PolNeAR JSONL file (:func:`~analysis.datasets.read_polnear`).
     limit
         Score only the first ``limit`` articles (``None``: all).
     pipeline, cache_dir, progress

@@ -217,7 +217,8 @@ def main() -> None:
               flush=True)
         real = None
         if args.basil:
-            from analysis.evaluate import BASIL_ACTORS, read_basil, write_corpus_file
+            from analysis.datasets import read_basil
+            from analysis.evaluate import BASIL_ACTORS, write_corpus_file
 
             real = (write_corpus_file(read_basil(args.basil).articles, tmp / "basil.jsonl"), Path(BASIL_ACTORS))
             figures.update(bench_targets(tmp, args.backends, *real, name="_basil"))

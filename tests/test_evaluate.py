@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.datasets import read_polnear
 from analysis.errors import CorpusError
-from analysis.evaluate import load_gold_mentions, read_polnear, score_attributions, score_by_type, score_mentions
+from analysis.evaluate import load_gold_mentions, score_attributions, score_by_type, score_mentions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,7 +167,7 @@ def test_evaluate_newsmtsc_command_prints_json_last(tmp_path, capsys):
 
 
 def test_newsmtsc_span_mismatch_names_the_line(tmp_path):
-    from analysis.evaluate import read_newsmtsc
+    from analysis.datasets import read_newsmtsc
 
     path = tmp_path / "bad.jsonl"
     path.write_text('{"sentence_normalized": "Ann spoke.", "targets": [{"from": 0, "to": 2, "mention": "Ann", '
@@ -230,7 +231,7 @@ def _basil_folder(tmp_path):
 
 
 def test_read_basil_builds_bodies_ids_and_body_offsets(tmp_path):
-    from analysis.evaluate import read_basil
+    from analysis.datasets import read_basil
 
     gold = read_basil(_basil_folder(tmp_path))
     first, second = gold.articles
@@ -246,7 +247,7 @@ def test_read_basil_builds_bodies_ids_and_body_offsets(tmp_path):
 
 
 def test_read_basil_names_a_missing_annotation(tmp_path):
-    from analysis.evaluate import read_basil
+    from analysis.datasets import read_basil
 
     folder = _basil_folder(tmp_path)
     (folder / "annotations" / "2010" / "t1_2_ann.json").unlink()
@@ -351,7 +352,8 @@ def test_bootstrap_over_articles_resamples_articles_not_rows():
 
 def test_evaluate_basil_scores_a_run_folder(tmp_path):
     from analysis.actors import parse_actors
-    from analysis.evaluate import evaluate_basil, read_basil
+    from analysis.datasets import read_basil
+    from analysis.evaluate import evaluate_basil
 
     gold = read_basil(_basil_folder(tmp_path / "basil"))
     text = gold.articles[0].text
@@ -395,7 +397,8 @@ def test_evaluate_basil_command_needs_a_folder(capsys):
 @pytest.mark.skipif(not BASIL.is_dir(), reason="BASIL development half not present (../shared/data/basil)")
 def test_read_basil_on_the_development_half():
     from analysis.actors import load_actors
-    from analysis.evaluate import basil_gold_pairs, map_basil_entities, read_basil
+    from analysis.datasets import read_basil
+    from analysis.evaluate import basil_gold_pairs, map_basil_entities
 
     gold = read_basil(BASIL)
     assert len(gold.articles) == 150 and len({a.id for a in gold.articles}) == 150

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.datasets import read_polnear
 from analysis.errors import AnalysisError
-from analysis.evaluate import read_polnear, score_attributions, score_mentions
+from analysis.evaluate import score_attributions, score_mentions
 from analysis.validation import (
     SCORE_COLUMNS,
     Validation,
