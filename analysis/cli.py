@@ -36,29 +36,27 @@ import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-from tqdm.auto import tqdm
 
 from .actors import check_actor, load_actors
 from .batch import ENGINES, run_corpus
 from .concordance import kwic
 from .corpus import load_corpus
-from .datasets import read_persent, read_polnear
+from .datasets import read_polnear
 from .errors import AnalysisError, CorpusError
 from .evaluate import (
-    document_label,
     evaluate_newsmtsc,
+    evaluate_persent,
     load_gold_mentions,
     score_attributions,
     score_by_type,
     score_mentions,
-    score_polarity,
 )
 from .exercises import build_exercises
 from .framing import DEFAULT_SCHEMES
 from .pipeline import ERROR_LOG, TABLE_COLUMNS, analyze, quotes_of
 from .reproduce import figure_digests, run_notebooks, write_run_figures
 from .sentiment import BACKENDS, default_backend, load_lexicon, target_predictor
-from .types import SENTIMENT_LABELS, Actor, ActorRegistry
+from .types import SENTIMENT_LABELS
 
 __all__ = ["main", "build_parser"]
 
@@ -249,23 +247,11 @@ def _evaluate_newsmtsc(args) -> int:
 
 def _evaluate_persent(args) -> int:
     path = _data_file(args, "../shared/data/persent/dev.csv")
-    documents = read_persent(path)[: args.limit]
-    backend = args.backend or default_backend()
-    gold, predicted, found = [], [], 0
-    bar = tqdm(documents, desc="Scoring documents", unit="doc", disable=args.quiet)
-    for article, entity, label in bar:
-        registry = ActorRegistry((Actor(id="target", label=entity, kind="person", names=(entity,)),),
-                                 source=f"{path} (TARGET_ENTITY)")
-        result = analyze([article], registry, pipeline=args.pipeline, progress=False, sentiment_backend=backend,
-                         explain=False, cache_dir=False if args.no_cache else args.cache_dir)
-        labels = result.sentiment.label.tolist()
-        found += bool(labels)
-        gold.append(label)
-        predicted.append(document_label(labels))
-    scores = score_polarity(gold, predicted)
-    scores.update(backend=backend, documents_with_target_found=found)
-    _print_polarity(f"Document sentiment toward the target against {path} ({len(gold)} documents, backend "
-                    f"{backend!r}; target found in {found})", scores, args.json)
+    scores = evaluate_persent(path, backend=args.backend, limit=args.limit, pipeline=args.pipeline,
+                              cache_dir=False if args.no_cache else args.cache_dir, progress=not args.quiet)
+    _print_polarity(f"Document sentiment toward the target against {path} ({scores['n']} documents, backend "
+                    f"{scores['backend']!r}; target found in {scores['documents_with_target_found']})", scores,
+                    args.json)
     return 0
 
 
@@ -440,8 +426,7 @@ def _teacher_targets(args) -> int:
 
 
 def _evaluate_basil(args) -> int:
-    from .datasets import read_basil
-    from .evaluate import BASIL_ACTORS, evaluate_basil, write_corpus_file
+    from .evaluate import run_and_evaluate_basil
 
     if not args.path:
         raise AnalysisError("give the BASIL folder, e.g. ../shared/data/basil", source="arguments")
@@ -450,16 +435,10 @@ def _evaluate_basil(args) -> int:
                             source=args.path)
     if args.lexicon and args.backend != "lexicon":
         raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
-    gold = read_basil(args.path)
-    registry = load_actors(args.actors or BASIL_ACTORS)
-    out = Path(args.out)
-    corpus = write_corpus_file(gold.articles, out / "input" / "basil.jsonl")  # so the run is a normal batch run
-    summary = run_corpus(corpus, out, registry, pipeline=args.pipeline,
-                         cache_dir=False if args.no_cache else args.cache_dir, sentiment_backend=args.backend,
-                         explain=args.explain, lexicon_file=args.lexicon, progress=not args.quiet)
-    scores = evaluate_basil(gold, out, registry, seed=args.seed)
-    scores.update(backend=args.backend or default_backend(), actors=str(registry.source), run_dir=str(out),
-                  seconds=summary["seconds"])
+    scores = run_and_evaluate_basil(args.path, args.out, actors=args.actors, pipeline=args.pipeline,
+                                    cache_dir=False if args.no_cache else args.cache_dir, backend=args.backend,
+                                    explain=args.explain, lexicon_file=args.lexicon, progress=not args.quiet,
+                                    seed=args.seed)
     if not args.json:
         _print_basil(args.path, scores)
     print(json.dumps(scores, ensure_ascii=False))

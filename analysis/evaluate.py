@@ -71,6 +71,8 @@ __all__ = [
     "score_basil_stance",
     "bootstrap_over_articles",
     "evaluate_basil",
+    "run_and_evaluate_basil",
+    "evaluate_persent",
     "PORTRAYAL_BAND",
 ]
 
@@ -363,6 +365,57 @@ def evaluate_newsmtsc(model, path: str | Path, *, batch_size: int = 64, n_boot: 
     probs = np.asarray(model.predict(sentences, spans, batch_size=batch_size))
     predicted = [SENTIMENT_LABELS[i] for i in probs.argmax(axis=1)] if len(gold) else []
     return score_polarity(gold, predicted, n_boot=n_boot, seed=seed)
+
+
+def evaluate_persent(path: str | Path, *, backend: str | None = None, limit: int | None = None,
+                     pipeline: str | None = None, cache_dir=None, progress: bool = True) -> dict:
+    """Score document-level sentiment toward an entity on a PerSenT CSV file.
+
+    Each document is analysed with a one-actor registry naming its
+    ``TARGET_ENTITY``, and its mention labels become one document label
+    (:func:`document_label`).
+
+    Parameters
+    ----------
+    path
+        A PerSenT CSV file (:func:`~analysis.datasets.read_persent`).
+    backend
+        Sentiment backend; ``None`` for the default.
+    limit
+        Score only the first ``limit`` documents.
+    pipeline, cache_dir
+        As :func:`analysis.pipeline.analyze`.
+    progress
+        Show a progress bar.
+
+    Returns
+    -------
+    dict
+        As :func:`score_polarity`, with ``backend`` and
+        ``documents_with_target_found``.
+    """
+    from tqdm.auto import tqdm
+
+    from .datasets import read_persent
+    from .pipeline import analyze
+    from .sentiment import default_backend
+    from .types import Actor, ActorRegistry
+
+    documents = read_persent(path)[:limit]
+    backend = backend or default_backend()
+    gold, predicted, found = [], [], 0
+    for article, entity, label in tqdm(documents, desc="Scoring documents", unit="doc", disable=not progress):
+        registry = ActorRegistry((Actor(id="target", label=entity, kind="person", names=(entity,)),),
+                                 source=f"{path} (TARGET_ENTITY)")
+        result = analyze([article], registry, pipeline=pipeline, progress=False, sentiment_backend=backend,
+                         explain=False, cache_dir=cache_dir)
+        labels = result.sentiment.label.tolist()
+        found += bool(labels)
+        gold.append(label)
+        predicted.append(document_label(labels))
+    scores = score_polarity(gold, predicted)
+    scores.update(backend=backend, documents_with_target_found=found)
+    return scores
 
 
 def document_label(labels, *, band: float = 0.1) -> str:
@@ -698,6 +751,35 @@ def basil_rows(gold: BasilGold, run_dir: str | Path, entity_actor: dict[str, str
         "portrayal": score_basil_portrayal(feelings, labels, entity_actor), "portrayal_basis": basis,
         "stance": score_basil_stance(spans, stance, table("sentences"), entity_actor),
     }
+
+
+def run_and_evaluate_basil(folder: str | Path, out: str | Path, *, actors: str | Path | None = None,
+                           pipeline: str | None = None, cache_dir=None, backend: str | None = None,
+                           explain: bool = False, lexicon_file: str | Path | None = None, progress: bool = True,
+                           seed: int = 0) -> dict:
+    """What ``python -m analysis evaluate basil`` does: analyse the BASIL
+    articles of ``folder`` as a normal batch run into ``out`` (their corpus
+    file goes to ``out/input/basil.jsonl``) and score it (:func:`evaluate_basil`).
+
+    ``actors`` is the registry (default :data:`BASIL_ACTORS`); the other
+    arguments are :func:`analysis.batch.run_corpus`'s. Returns the scores with
+    ``backend``, ``actors``, ``run_dir`` and ``seconds`` (the run's time).
+    """
+    from .actors import load_actors
+    from .batch import run_corpus
+    from .datasets import read_basil
+    from .sentiment import default_backend
+
+    gold = read_basil(folder)
+    registry = load_actors(actors or BASIL_ACTORS)
+    out = Path(out)
+    corpus = write_corpus_file(gold.articles, out / "input" / "basil.jsonl")  # so the run is a normal batch run
+    summary = run_corpus(corpus, out, registry, pipeline=pipeline, cache_dir=cache_dir, sentiment_backend=backend,
+                         explain=explain, lexicon_file=lexicon_file, progress=progress)
+    scores = evaluate_basil(gold, out, registry, seed=seed)
+    scores.update(backend=backend or default_backend(), actors=str(registry.source), run_dir=str(out),
+                  seconds=summary["seconds"])
+    return scores
 
 
 def evaluate_basil(gold: BasilGold, run_dir: str | Path, registry, *, n_boot: int = 1000, seed: int = 0) -> dict:
