@@ -23,12 +23,15 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from .coding import TASKS, is_coded
+from .errors import AnalysisError
 from .quotes import UNNAMED_SOURCE, speaker_shares
 from .types import OTHER_ACTOR
 
-__all__ = ["build_exercises", "check_aliases", "check_voices", "check_framing", "NAMED_METHODS"]
+__all__ = ["build_exercises", "check_aliases", "check_voices", "check_framing", "NAMED_METHODS", "simulate_coder"]
 
 #: Mention methods that are ways of naming an actor (not resolved references).
 NAMED_METHODS = ("name", "alias", "member", "group_noun", "metonym")
@@ -249,3 +252,64 @@ def build_exercises(source_dir: str | Path, out_dir: str | Path) -> list[Path]:
             nbformat.write(variant, path)
             written.append(path)
     return written
+
+
+def simulate_coder(sheet: pd.DataFrame, tool: pd.DataFrame, *, agreement_rate: float = 0.8, coder: str = "simulated",
+                   seed: int = 0) -> pd.DataFrame:
+    """DEMO ONLY: fill an empty sheet as a made-up coder would, for teaching.
+
+    Each unit gets the tool's label with probability ``agreement_rate``, or
+    else one of the task's other labels, drawn uniformly (units the tool did
+    not label get a uniformly random label). The codes are invented: use them
+    to try the agreement workflow when no human has coded yet (the notebooks
+    do so when run by the test suite), never as data, and never on a sheet
+    that holds real codes (refused).
+
+    Parameters
+    ----------
+    sheet
+        An uncoded sheet from :func:`coding_sheet`.
+    tool
+        :func:`tool_labels` of the same task.
+    agreement_rate
+        Probability of copying the tool's label, in [0, 1].
+    coder
+        Name of the made-up coder (keep "simulated" in it).
+    seed
+        Same seed, same codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sheet, coded, with ``note`` = ``SIMULATED (demo only)``.
+
+    Examples
+    --------
+    >>> sheet = pd.DataFrame({"unit_id": ["u1", "u2", "u3"], "task": "stance", "label": "", "coder": "", "note": ""})
+    >>> tool = pd.DataFrame({"unit_id": ["u1", "u2", "u3"], "label": ["favor", "against", "favor"]})
+    >>> simulate_coder(sheet, tool, agreement_rate=1.0).label.tolist()
+    ['favor', 'against', 'favor']
+    """
+    if not 0.0 <= agreement_rate <= 1.0:
+        raise AnalysisError(f"agreement_rate must be in [0, 1], not {agreement_rate!r}", source="agreement_rate")
+    if is_coded(sheet).any():
+        raise AnalysisError(f"simulate_coder fills empty sheets only; this sheet already holds "
+                            f"{int(is_coded(sheet).sum())} code(s)", source="sheet")
+    tasks = sorted(set(sheet["task"])) if "task" in sheet.columns else []
+    if len(tasks) != 1 or tasks[0] not in TASKS:
+        raise AnalysisError(f"the sheet needs one task in its 'task' column, found {tasks}", source="sheet")
+    labels = TASKS[tasks[0]]
+    truth = dict(zip(tool.unit_id.astype(str), tool.label.astype(str)))
+    rng = np.random.default_rng(seed)
+    coded = []
+    for unit in sheet.unit_id.astype(str):
+        copy, pick = rng.random(), rng.integers(len(labels))
+        true = truth.get(unit)
+        if true in labels and copy < agreement_rate:
+            coded.append(true)
+        elif true in labels:
+            others = [label for label in labels if label != true]
+            coded.append(others[pick % len(others)])
+        else:
+            coded.append(labels[pick])
+    return sheet.assign(label=coded, coder=coder, note="SIMULATED (demo only)")

@@ -17,7 +17,7 @@ definitions come from an optional codebook file.
 :func:`learn_frame_scheme_from_coder` does the same from the long-form codes
 of :mod:`analysis.coding` (one coder's codes of sentences or paragraphs) and
 returns the machine's cross-validated codes, to set beside the coders'
-agreement (:func:`analysis.coding.machine_agreement`); :func:`machine_codes`
+agreement (:func:`analysis.agreement.machine_agreement`); :func:`machine_codes`
 codes every unit of a corpus with a scheme.
 
 :func:`evaluate_frame_scheme` scores any scheme (shipped id, scheme file or

@@ -26,11 +26,14 @@ import matplotlib.lines
 import matplotlib.patches
 import matplotlib.pyplot as plt
 import matplotlib.ticker
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from spacy import displacy
 
+from .coding import MACHINE, TOOL
 from .concordance import dispersion
+from .errors import AnalysisError
 from .types import CORPUS_ROW, OTHER_ACTOR, ActorRegistry, Article
 
 __all__ = [
@@ -53,6 +56,8 @@ __all__ = [
     "plot_speakers_by_article",
     "plot_validation_scores",
     "plot_confusion_tables",
+    "plot_confusion",
+    "plot_machine_agreement",
     "save_figure",
     "show_table",
     "RESOLVED_METHODS",
@@ -889,5 +894,150 @@ def plot_confusion_tables(tables: dict, *, title: str | None = None):
     for ax in axes[0][len(tables):]:
         ax.set_axis_off()
     fig.suptitle(title or "Confusion tables: count and share of each gold row", x=0.01, ha="left")
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- manual coding
+
+
+def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str = "", units: str = "", ax=None):
+    """Heatmap of a :func:`confusion` table, with the counts and the agreement in the
+    title (which names the coding ``task``, e.g. "sentiment", where given, and
+    where the units come from: ``units``, e.g. from :func:`units_origin`).
+
+    Write it with :func:`analysis.plots.save_figure`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame([[3, 1], [0, 2]], index=pd.Index(["favor", "against"], name="ana"),
+    ...                      columns=pd.Index(["favor", "against"], name="tool"))
+    >>> plot_confusion(table).axes[0].get_title(loc="left")
+    'ana vs tool: 5 of 6 units agree (83%)'
+    >>> " ".join(plot_confusion(table.rename_axis(index="simulated_1"), task="stance").axes[0].get_title(
+    ...     loc="left").split())
+    'DEMO, invented codes: stance codes, simulated_1 vs tool: 5 of 6 units agree (83%)'
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.2 * len(table.columns) + 2.5, 1.0 * len(table.index) + 1.8))
+    else:
+        fig = ax.figure
+    n = int(table.to_numpy().sum())
+    agree = int(sum(table.loc[label, label] for label in table.index if label in table.columns))
+    share = f" ({100 * agree / n:.0f}%)" if n else ""
+    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="white", ax=ax)
+    for i, label in enumerate(table.index):  # outline the diagonal: where the two agree
+        if label in table.columns:
+            j = list(table.columns).index(label)
+            ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, edgecolor="#333333", linewidth=1.5))
+    name_a, name_b = table.index.name or "a", table.columns.name or "b"
+
+    def axis(name: str) -> str:
+        return f"{name} (simulated coder, DEMO)" if str(name).startswith("simulated") else (
+            f"{name} (the toolkit's label)" if name == TOOL else name)
+
+    ax.set_ylabel(axis(name_a))
+    ax.set_xlabel(axis(name_b))
+    demo = "DEMO, invented codes: " if any(str(x).startswith("simulated") for x in (name_a, name_b)) else ""
+    what = f"{task} codes, " if task else ""
+    text = title or f"{demo}{what}{name_a} vs {name_b}: {agree} of {n} units agree{share}" + (
+        f"; units: {units}" if units else "")
+    ax.set_title(title_lines(text, fig, width=None), loc="left")
+    ax.tick_params(axis="y", rotation=0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None, units: str = "",
+                           scheme: str = "frame scheme"):
+    """Dot plot of :func:`machine_agreement`: kappa and percent agreement per pair, with intervals and n.
+
+    One panel per statistic, one row per pair (coders' pairs grey, the
+    machine's orange), each value as a dot with its 95% bootstrap interval
+    and written beside it; the number of units of each pair on the right.
+    Titles say DEMO when a coder's name says ``simulated``; ``scheme`` names
+    what was learned and ``units`` where the units come from (e.g. from
+    :func:`units_origin`). Write it with :func:`analysis.plots.save_figure`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"pair": ["ana vs ben", "ana vs ben", "machine vs ana", "machine vs ana"],
+    ...                       "a": ["ana", "ana", "machine", "machine"], "b": ["ben", "ben", "ana", "ana"],
+    ...                       "statistic": ["kappa", "percent_agreement"] * 2, "value": [0.6, 80.0, 0.5, 75.0],
+    ...                       "low": [0.4, 70.0, 0.3, 65.0], "high": [0.8, 90.0, 0.7, 85.0], "n": [40] * 4})
+    >>> fig = plot_machine_agreement(table)
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ["Cohen's kappa (0 = chance, 1 = perfect)", 'percent agreement (% of units)']
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    statistics = {"kappa": ("Cohen's kappa (0 = chance, 1 = perfect)", (-0.2, 1.0)),
+                  "percent_agreement": ("percent agreement (% of units)", (0.0, 100.0))}
+    unknown = sorted(set(table.statistic) - set(statistics))
+    if unknown:
+        raise AnalysisError(f"unknown statistic {unknown[0]!r}; plot_machine_agreement draws "
+                            f"{', '.join(statistics)} (from machine_agreement)", source="table")
+    pairs = list(dict.fromkeys(table.pair))
+    shown = [s for s in statistics if s in set(table.statistic)]
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown) + 2.2, 0.55 * len(pairs) + 2.2),
+                             sharey=True, squeeze=False)
+    colours = {"coders": "#7f7f7f", MACHINE: "#d55e00"}  # colour-blind safe (Okabe & Ito)
+    for ax, statistic in zip(axes[0], shown):
+        label, (low_limit, high_limit) = statistics[statistic]
+        rows = table[table.statistic == statistic].set_index("pair")
+        span = high_limit - low_limit
+        for y, pair in enumerate(pairs):
+            if pair not in rows.index:
+                continue
+            row = rows.loc[pair]
+            colour = colours[MACHINE if row.a == MACHINE else "coders"]
+            if pd.isna(row.value):
+                ax.text(low_limit + 0.02 * span, y, "undefined (see the table's note)", va="center",
+                        fontsize="small", color="#666666")
+                continue
+            if not (pd.isna(row.low) or pd.isna(row.high)):
+                ax.plot([row.low, row.high], [y, y], color=colour, linewidth=2.2, solid_capstyle="butt")
+            ax.plot(row.value, y, "o", color=colour, markersize=7, zorder=3)
+            right = row.high if not pd.isna(row.high) else row.value
+            ax.annotate(f"{row.value:.2f}" if statistic == "kappa" else f"{row.value:.0f}%", (right, y),
+                        xytext=(5, 0), textcoords="offset points", va="center", fontsize="small")
+        low_limit = min(low_limit, float(np.nanmin([*rows["low"], *rows["value"], low_limit])) - 0.05 * span)
+        ax.set_xlim(low_limit, high_limit + 0.12 * span)
+        if statistic == "kappa":
+            ax.axvline(0, color="#999999", linewidth=0.8, linestyle="--", zorder=0)
+        ax.set_xlabel(label)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.8)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    first, last = axes[0][0], axes[0][-1]
+    first.set_yticks(range(len(pairs)))
+    first.set_yticklabels(pairs)
+    first.set_ylim(len(pairs) - 0.5, -0.5)
+    first.tick_params(axis="y", length=0)
+    n_of = table.drop_duplicates("pair").set_index("pair")["n"]
+    for y, pair in enumerate(pairs):
+        last.annotate(f"n={int(n_of[pair])} units", (1.0, y), xycoords=("axes fraction", "data"), xytext=(8, 0),
+                      textcoords="offset points", va="center", fontsize="small", color="#555555")
+    names = set(table.a) | set(table.b)
+    demo = "DEMO, simulated coders: " if any(str(x).startswith("simulated") for x in names) else ""
+    n_range = sorted({int(n) for n in table.n})
+    n_text = f"{n_range[0]}" if len(n_range) == 1 else f"{n_range[0]}-{n_range[-1]}"
+    fig.suptitle(title or f"{demo}does the learned {scheme} (machine) code like the coders?", x=0.01,
+                 ha="left", fontsize="large", fontweight="bold")
+    origin = f" ({units})" if units else ""  # "60 sentences: 28 from CNN, ..."
+    first.set_title(textwrap.fill(
+        f"Agreement per pair over the n = {n_text} units both coded{origin}; the machine's codes are held out "
+        "(of units it did not learn from). Lines: 95% bootstrap intervals over units.", 120),
+        loc="left", fontsize="small", color="#333333", pad=26)
+    handles = [Line2D([], [], color=colours["coders"], marker="o", linewidth=2.2, label="coder vs coder"),
+               Line2D([], [], color=colours[MACHINE], marker="o", linewidth=2.2, label="machine vs coder")]
+    first.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,
+                 fontsize="small", borderaxespad=0.2)
     fig.tight_layout()
     return fig

@@ -8,28 +8,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.agreement import _kappa_and_percent, agreement, confusion, machine_agreement
 from analysis.coding import (
     MACHINE,
     SHEET_COLUMNS,
     TASKS,
-    CodingSession,
-    _kappa_and_percent,
-    agreement,
-    coding_form,
     coding_sheet,
-    confusion,
     load_codes,
-    machine_agreement,
     merge_codes,
-    plot_confusion,
-    plot_machine_agreement,
     save_sheet,
-    simulate_coder,
     tool_labels,
 )
+from analysis.coding_form import CodingSession, coding_form
 from analysis.errors import AnalysisError
+from analysis.exercises import simulate_coder
 from analysis.framing import load_frame_scheme
-from analysis.plots import save_figure
+from analysis.plots import plot_confusion, plot_machine_agreement, save_figure
 
 TEXT_A = "Ann Kerr thanked Bo Lind.\nBo Lind criticised\nAnn Kerr and she left."
 TEXT_B = "Bo Lind spoke."
