@@ -55,7 +55,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .corpus import scan_corpus
 from .errors import AnalysisError, OutputError
-from .framing import DEFAULT_SCHEMES
+from .pipeline import DEFAULT_SCHEMES
 from .tables import escape_formula
 from .types import ActorRegistry, Article, ArticleError
 
@@ -132,16 +132,12 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
     all the result is ``{"error": ..., "traceback": ...}``. A worker never
     stops the batch.
     """
-    from .nlp import load_pipeline, parse_many
-    from .pipeline import analyze_doc, article_row, one_line
-    from .sentiment import load_lexicon
+    from .pipeline import analyze_text, article_row, one_line
 
     try:
-        nlp = load_pipeline(settings.pipeline)
-        doc = next(parse_many([article.text], pipeline=nlp, cache_dir=settings.cache_dir))
-        lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file else None
-        done = analyze_doc(doc, article, settings.registry, sentiment_backend=settings.sentiment_backend,
-                           explain=settings.explain, lexicon=lexicon, schemes=settings.schemes)
+        done = analyze_text(article, settings.registry, pipeline=settings.pipeline, cache_dir=settings.cache_dir,
+                            sentiment_backend=settings.sentiment_backend, explain=settings.explain,
+                            lexicon_file=settings.lexicon_file, schemes=settings.schemes)
     except Exception as exc:  # one article never stops the batch
         error = ArticleError(article.source, one_line(exc), article.id, "analyse")
         return {"error": asdict(error), "traceback": traceback.format_exc()}
@@ -381,30 +377,6 @@ def _remove_leftovers(out: Path, parts: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _check_settings(lexicon_file: str | None, schemes: tuple[str, ...], pipeline: str | None = None) -> None:
-    """Read the lexicon and scheme files once and look for the spaCy pipeline,
-    before any work: one clear error for a bad one, not one per article."""
-    import spacy.util
-
-    from .framing import load_frame_scheme
-    from .nlp import load_pipeline, pipeline_name
-    from .sentiment import load_lexicon
-
-    name = pipeline_name(pipeline)
-    if not (spacy.util.is_package(name) or Path(name).is_dir()):
-        load_pipeline(pipeline)  # raises PipelineError with the full explanation
-    for scheme in schemes:
-        load_frame_scheme(scheme)
-    if lexicon_file:
-        try:
-            load_lexicon(lexicon_file)
-        except UnicodeDecodeError:
-            raise AnalysisError("not UTF-8 text: a lexicon is a UTF-8 file of word<TAB>valence lines",
-                                source=lexicon_file) from None
-        except OSError as exc:
-            raise AnalysisError(f"cannot read the lexicon ({exc.strerror or exc})", source=lexicon_file) from None
-
-
 def run_corpus(
     corpus: str | Path,
     out_dir: str | Path,
@@ -468,7 +440,9 @@ def run_corpus(
     if jobs < 1:
         raise AnalysisError(f"jobs={jobs}; give 1 or more", source="jobs")
     schemes = tuple(str(s) for s in schemes)
-    _check_settings(lexicon_file, schemes, pipeline)
+    from .pipeline import check_settings
+
+    check_settings(lexicon_file, schemes, pipeline)
     out = Path(out_dir)
     _prepare_output(out)
     with _locked(out):

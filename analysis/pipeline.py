@@ -29,9 +29,10 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .coref import resolve_references
-from .framing import DEFAULT_SCHEMES, PROFILE_COLUMNS, profile_records, sentence_frame_records
+from .errors import AnalysisError
+from .framing import DEFAULT_SCHEMES, PROFILE_COLUMNS, load_frame_scheme, profile_records, sentence_frame_records
 from .mentions import find_mentions
-from .nlp import load_pipeline, parse_many, sentence_records
+from .nlp import load_pipeline, parse_many, pipeline_name, sentence_records
 from .quotes import attach_speakers, extract_quotes
 from .roles import assign_roles, find_descriptors
 from .sentiment import SUMMARY_COLUMNS as SENTIMENT_SUMMARY_COLUMNS
@@ -39,6 +40,7 @@ from .sentiment import (
     Lexicon,
     count_groups_into,
     default_backend,
+    load_lexicon,
     score_sentiment,
     summarize_counts,
     summarize_sentiment,
@@ -59,8 +61,9 @@ from .types import (
     StanceEdge,
 )
 
-__all__ = ["analyze", "analyze_doc", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES",
-           "ERROR_LOG", "SummaryCounts", "article_row", "error_row", "log_entry", "one_line", "backend_or_default"]
+__all__ = ["analyze", "analyze_doc", "analyze_text", "check_settings", "DEFAULT_SCHEMES", "quotes_of",
+           "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES", "ERROR_LOG", "SummaryCounts", "article_row",
+           "error_row", "log_entry", "one_line", "backend_or_default"]
 
 #: The file beside the tables that holds the full traceback of every error.
 ERROR_LOG = "errors.log"
@@ -194,6 +197,40 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
     return ArticleAnalysis(article, sentences, tuple(mentions), tuple(quotes), tuple(judged), tuple(edges),
                            tuple(descriptors), tuple(roles), tuple(frames), tuple(guard.errors),
                            tuple(guard.tracebacks))
+
+
+def analyze_text(article: Article, registry: ActorRegistry, *, pipeline: str | None = None, cache_dir=None,
+                 sentiment_backend: str | None = None, explain: bool = False, lexicon_file: str | None = None,
+                 schemes=DEFAULT_SCHEMES) -> ArticleAnalysis:
+    """Parse one article and run every stage on it (:func:`analyze_doc`): what
+    a worker of :func:`analysis.batch.run_corpus` does with each article.
+    ``lexicon_file`` is read with :func:`analysis.sentiment.load_lexicon`."""
+    nlp = load_pipeline(pipeline)
+    doc = next(parse_many([article.text], pipeline=nlp, cache_dir=cache_dir))
+    lexicon = load_lexicon(lexicon_file) if lexicon_file else None
+    return analyze_doc(doc, article, registry, sentiment_backend=sentiment_backend, explain=explain, lexicon=lexicon,
+                       schemes=schemes)
+
+
+def check_settings(lexicon_file: str | None, schemes: tuple[str, ...], pipeline: str | None = None) -> None:
+    """Read the lexicon and scheme files once and look for the spaCy pipeline,
+    before any work: one clear error for a bad one, not one per article (what
+    :func:`analysis.batch.run_corpus` does before a run)."""
+    import spacy.util
+
+    name = pipeline_name(pipeline)
+    if not (spacy.util.is_package(name) or Path(name).is_dir()):
+        load_pipeline(pipeline)  # raises PipelineError with the full explanation
+    for scheme in schemes:
+        load_frame_scheme(scheme)
+    if lexicon_file:
+        try:
+            load_lexicon(lexicon_file)
+        except UnicodeDecodeError:
+            raise AnalysisError("not UTF-8 text: a lexicon is a UTF-8 file of word<TAB>valence lines",
+                                source=lexicon_file) from None
+        except OSError as exc:
+            raise AnalysisError(f"cannot read the lexicon ({exc.strerror or exc})", source=lexicon_file) from None
 
 
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
