@@ -5,6 +5,8 @@ unwavering support" is judged apart from "Lukashenko" in "Lukashenko has shown
 no remorse". Every actor mention gets a label (negative, neutral, positive), a
 score in [-1, 1], a confidence, the evidence that decided, and the **voice**
 it is in: the author's, or the speaker's when the mention is inside a quote.
+The speaker of a quote, named in its attribution, is neutral: the quote's
+tone is the speaker's, not a judgment of them.
 
 Two backends, chosen by name:
 
@@ -514,6 +516,9 @@ def score_sentiment(
     list of MentionSentiment
     """
     name = _check_backend(backend)
+    quotes = list(quotes)
+    speakers = IntervalIndex((q.speaker_start, q.speaker_end, q) for q in quotes
+                             if 0 <= q.speaker_start < q.speaker_end)
     quotes = IntervalIndex((q.start, q.end, q) for q in quotes)
     sent_of = sentence_ids(doc)
     mentions = list(mentions)
@@ -528,6 +533,15 @@ def score_sentiment(
     out = []
     for m, span, (label, score, confidence, evidence) in zip(targets, spans, judged, strict=True):
         voice, voice_actor, quote_id = _voice(m, quotes, span, named)
+        said = next(iter(speakers.overlapping(m.start, m.end)), None) if quote_id < 0 else None
+        if said is not None and label != "neutral":
+            # '"...," Lukashenko told reporters': the quote's words are the speaker's, not a judgment of them;
+            # the model reads the tone of the quote onto its speaker
+            # confidence: the model's own probability of neutral (it disagreed; the rule decides)
+            other = confidence + score if label == "negative" else confidence - score
+            label, score, confidence = "neutral", 0.0, round(max(0.0, 1.0 - confidence - other), 2)
+            evidence = (f"neutral: the speaker of quote {said.quote_id}, named in its attribution (the tone of the "
+                        f"quote is theirs, not a judgment of them); {evidence}")
         out.append(MentionSentiment(
             article_id=article_id or m.article_id, sentence_id=sent_of[span.start], start=m.start, end=m.end,
             text=m.text, actor=m.actor, label=label, score=score, confidence=confidence, voice=voice,

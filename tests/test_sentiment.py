@@ -320,6 +320,17 @@ def test_a_judgment_by_a_judging_verb_is_in_its_subjects_voice(text):
     assert (union.voice, union.voice_actor) == ("Ana Ortiz", "mayor")
 
 
+def test_the_speaker_named_in_an_attribution_is_not_judged_by_the_quotes_tone():
+    said = judged('"We are thrilled and grateful, this is wonderful news," Ana Ortiz told reporters.', "model")
+    speaker = said[("Ana Ortiz", "mayor")]
+    assert (speaker.voice, speaker.label, speaker.score) == ("author", "neutral", 0.0)
+    assert "the speaker of quote 0" in speaker.evidence and "model p(" in speaker.evidence
+    assert said[("We", "mayor")].label == "positive"  # the speaker's own words about themselves stay theirs
+    # the author's own judgment of the same person, outside any attribution, stays
+    described = judged("Ana Ortiz, a corrupt and cruel tyrant, ruined the port.", "model")
+    assert described[("Ana Ortiz", "mayor")].label == "negative"
+
+
 def test_a_judge_named_by_a_place_or_body_outside_the_registry_keeps_its_own_words():
     # "Top Senate leaders condemned X": the leaders judge, not the Senate (not a registry actor)
     union = judged("Top Harbour Board leaders condemned the Dockworkers Union.")[("Dockworkers Union", "union")]
