@@ -489,6 +489,14 @@ class _Context:
         self.whole_of[phrase] = actor
         return phrase
 
+    def speaking(self, token: Token) -> Quote | None:
+        """The quote ``token`` is in, where its speaker is named and can hold an
+        attitude (no :meth:`speaker_problem`); else None."""
+        quote = next(iter(self.quotes.containing(token.idx)), None)
+        if quote is None or quote.speaker_start < 0 or self.speaker_problem(quote):
+            return None
+        return quote
+
     def plural_speaker(self, quote: Quote) -> bool:
         """Is the speaker named in the plural ("two hosts", "Democrats")?"""
         span = self.span(quote.speaker_start, quote.speaker_end) if quote.speaker_start >= 0 else None
@@ -686,26 +694,13 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
         # "joined Obama at the ceremony": company, not "joined X in calling for ..."; joining a
         # group or an organisation ("wants to join the Legion") is still siding with it
         targets = [t for t in targets if t is not None and not ctx.is_person(t)]
-    speaker = next(iter(ctx.quotes.containing(token.idx)), None)
-    if speaker is not None:  # the cue with its arguments says more about them than the tone around them
+    if ctx.quotes.containing(token.idx):  # the cue with its arguments says more about them than the tone around them
         covered.update((t.start, t.end) for t in targets if t is not None)
     if _unreal(token, ctx.cues):
         return []
     subjects = _subjects(token)
-    if speaker is not None and (speaker.speaker_start < 0 or ctx.speaker_problem(speaker)):
-        speaker = None
-    sources: list[Mention | None] = []
-    for subject in subjects:
-        if subject.lemma_.lower() in ctx.cues["not_source"] or subject.lower_ in ctx.cues["not_source"]:
-            continue  # "a Facebook post criticized ...": the post, not Facebook
-        found = ctx.who.of_phrase(subject)
-        if found is not None and found.method != "speaker":
-            problem = _not_a_source(ctx.span(found.start, found.end), ctx.cues, actor=found.actor,
-                                    registry=ctx.registry)
-            if not problem:
-                sources.append(found)
-        elif subject.lower_ in _FIRST_PERSON or (found is not None and found.method == "speaker"):
-            sources.append(None)  # "we will defeat him": the speaker
+    speaker = ctx.speaking(token)
+    sources = _sources(subjects, ctx)
     passive = any(c.dep_ == "nsubjpass" for c in token.children)
     if not subjects and (not passive or any(c.lower_ in _DEONTIC for c in token.children)):
         sources = [None]  # "he must first be defeated", in the speaker's words; not "he was attacked" (by whom?)
@@ -729,10 +724,28 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     return edges
 
 
+def _sources(doers: list[Token], ctx: _Context) -> list[Mention | None]:
+    """Who holds the attitude of a cue whose doers (subjects, owners) are
+    ``doers``: their mentions, or None for the speaker of the quote it is in
+    ("we will defeat him"); documents and other non-agents hold none ("a
+    Facebook post criticized ...": the post, not Facebook)."""
+    sources: list[Mention | None] = []
+    for doer in doers:
+        if doer.lemma_.lower() in ctx.cues["not_source"] or doer.lower_ in ctx.cues["not_source"]:
+            continue
+        found = ctx.who.of_phrase(doer)
+        if found is not None and found.method != "speaker":
+            if not _not_a_source(ctx.span(found.start, found.end), ctx.cues, actor=found.actor, registry=ctx.registry):
+                sources.append(found)
+        elif doer.lower_ in _FIRST_PERSON or (found is not None and found.method == "speaker"):
+            sources.append(None)
+    return sources
+
+
 def _harm_edges(token: Token, ctx: _Context, covered: set) -> list[StanceEdge]:
     """Inside a quote, the target as the doer of a harmful act: the speaker accuses it."""
-    speaker = next(iter(ctx.quotes.containing(token.idx)), None)
-    if speaker is None or speaker.speaker_start < 0 or ctx.speaker_problem(speaker) or _unreal(token, ctx.cues):
+    speaker = ctx.speaking(token)
+    if speaker is None or _unreal(token, ctx.cues):
         return []
     if _negated(token) or _denied(token, ctx.cues, ctx.relation_cues):
         return []
@@ -755,9 +768,7 @@ def _ouster_edges(token: Token, ctx: _Context, covered: set) -> list[StanceEdge]
     Against X; from the one who urges, or the speaker whose words it is in."""
     if token.lemma_.lower() == "step" and not any(c.lower_ in ("aside", "down") for c in token.children):
         return []
-    speaker = next(iter(ctx.quotes.containing(token.idx)), None)
-    if speaker is not None and (speaker.speaker_start < 0 or ctx.speaker_problem(speaker)):
-        speaker = None
+    speaker = ctx.speaking(token)
     if _negated(token) or _denied(token, ctx.cues, ctx.relation_cues):
         return []
     verb = token.head if token.dep_ == "conj" else token
@@ -861,17 +872,8 @@ def _act_edges(noun: Token, ctx: _Context, polarity: str, covered: set) -> list[
         return []
     negated = by_verb and _negated(verb)  # "did not voice support for T": a neutral edge, as for verbs
     stance, how = ("neutral", f"{noun.text} (act, negated)") if negated else (polarity, f"{noun.text} (act)")
-    speaker = next(iter(ctx.quotes.containing(noun.idx)), None)
-    if speaker is not None and (speaker.speaker_start < 0 or ctx.speaker_problem(speaker)):
-        speaker = None
-    sources: list[Mention | None] = []
-    for doer in _subjects(verb) if by_verb else owners:
-        found = ctx.who.of_phrase(doer)
-        if doer.lower_ in _FIRST_PERSON or (found is not None and found.method == "speaker"):
-            sources.append(None)  # "we launched an attack on X": the speaker
-        elif found is not None and not _not_a_source(ctx.span(found.start, found.end), ctx.cues, actor=found.actor,
-                                                     registry=ctx.registry):
-            sources.append(found)
+    speaker = ctx.speaking(noun)
+    sources = _sources(_subjects(verb) if by_verb else owners, ctx)
     edges = []
     sent = ctx.sent_of[noun.i]
     for target in [m for t in aimed for g in _with_conjuncts(t) if (m := ctx.who.at(g)) is not None]:
