@@ -240,13 +240,17 @@ def _label_of(score: float, band: float = NEUTRAL_BAND) -> str:
     return "positive" if score >= band else "negative" if score <= -band else "neutral"
 
 
+#: The lexicon backend's confidence in "neutral" where no valenced word decides.
+_LEXICON_UNVALENCED = 0.6
+
+
 def _lexicon_judgment(target: Span, lexicon: Lexicon) -> tuple[str, float, float, str]:
     """(label, score, confidence, evidence) for one target."""
     items = _lexicon_scores(clause_scope(target), lexicon)
     score = round(_compound(sum(v for _, v, _ in items)), 4)
     label = _label_of(score)
     if label == "neutral":
-        confidence = round(0.5 + 0.4 * (1 - abs(score) / NEUTRAL_BAND), 2) if items else 0.6
+        confidence = round(0.5 + 0.4 * (1 - abs(score) / NEUTRAL_BAND), 2) if items else _LEXICON_UNVALENCED
     else:
         confidence = round(min(0.95, 0.5 + 0.5 * abs(score)), 2)
     if items:
@@ -537,9 +541,11 @@ def score_sentiment(
         if said is not None and label != "neutral":
             # '"...," Lukashenko told reporters': the quote's words are the speaker's, not a judgment of them;
             # the model reads the tone of the quote onto its speaker
-            # confidence: the model's own probability of neutral (it disagreed; the rule decides)
+            # confidence: the model's own probability of neutral (it disagreed; the rule decides); the lexicon's
+            # for a neutral with no valenced word (the rule sets the quote's words aside)
             other = confidence + score if label == "negative" else confidence - score
-            label, score, confidence = "neutral", 0.0, round(max(0.0, 1.0 - confidence - other), 2)
+            confidence = _LEXICON_UNVALENCED if name == "lexicon" else round(max(0.0, 1.0 - confidence - other), 2)
+            label, score = "neutral", 0.0
             evidence = (f"neutral: the speaker of quote {said.quote_id}, named in its attribution (the tone of the "
                         f"quote is theirs, not a judgment of them); {evidence}")
         out.append(MentionSentiment(

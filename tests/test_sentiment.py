@@ -326,6 +326,11 @@ def test_the_speaker_named_in_an_attribution_is_not_judged_by_the_quotes_tone():
     assert (speaker.voice, speaker.label, speaker.score) == ("author", "neutral", 0.0)
     assert "the speaker of quote 0" in speaker.evidence and "model p(" in speaker.evidence
     assert said[("We", "mayor")].label == "positive"  # the speaker's own words about themselves stay theirs
+    # the lexicon backend: its own confidence in a neutral with no valenced word, not a model probability
+    lexical = judged('"This is a terrible, cruel disaster," said Ana Ortiz, furious.', "lexicon")
+    speaker = lexical[("Ana Ortiz", "mayor")]
+    assert (speaker.label, speaker.score, speaker.confidence) == ("neutral", 0.0, 0.6)
+    assert "the speaker of quote 0" in speaker.evidence
     # the author's own judgment of the same person, outside any attribution, stays
     described = judged("Ana Ortiz, a corrupt and cruel tyrant, ruined the port.", "model")
     assert described[("Ana Ortiz", "mayor")].label == "negative"
