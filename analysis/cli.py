@@ -83,9 +83,18 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="model backend: add occlusion evidence (the words that move the prediction; slower)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that takes options only as written in full: ``--actor`` is an
+    unknown option, not ``--actors`` (subcommands' parsers are of the same class)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (documented in the README)."""
-    parser = argparse.ArgumentParser(prog="python -m analysis", description="Per-actor discourse analysis of news.")
+    parser = _Parser(prog="python -m analysis", description="Per-actor discourse analysis of news.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="analyse a corpus and write tables (and figures)")

@@ -56,3 +56,17 @@ def test_the_overview_lists_every_command(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert all(command in out for command in COMMANDS)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["kwic", "corpus", "--actor", "nobody"], ["run", "corpus", "--act", "a.yaml"],
+     ["frames", "learn", "c.csv", "--text", "a", "--label", "b", "--out", "o", "--non", "0"]],
+    ids=" ".join,
+)
+def test_an_option_is_taken_only_as_written_in_full(argv, capsys):
+    """'--actor' is no abbreviation of '--actors': an unknown option, said so, not a missing registry."""
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert f"unrecognized arguments: {argv[-2]}" in capsys.readouterr().err
