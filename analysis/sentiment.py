@@ -436,6 +436,13 @@ _OBJECT_PATH = ("dobj", "pobj", "prep", "oprd", "attr", "dative", "nsubjpass", "
                 "nmod")
 
 
+#: Texts whose name-word is where they appeared, not who wrote them: "a Facebook post", "a CNN report"
+#: judge as themselves; "Trump's tweet" and "a Trump tweet" are still Trump's.
+_TEXT_NOUNS = frozenset({"post", "tweet", "letter", "statement", "report", "ad", "advertisement", "article",
+                         "editorial", "column", "video", "memo", "document", "poll", "survey", "study", "book",
+                         "message", "email", "e-mail", "segment", "headline", "story", "page"})
+
+
 def _voice(mention: Mention, quotes: IntervalIndex, span: Span | None = None,
            named: IntervalIndex | None = None) -> tuple[str, str, int]:
     """Whose words the mention is in: the first quote holding it; else, when the
@@ -467,7 +474,9 @@ def _voice(mention: Mention, quotes: IntervalIndex, span: Span | None = None,
         if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
             subject = subject.head.head  # "officials, who accused ...": the officials
         found = named.containing(subject.idx) if named is not None else []
-        for part in [c for c in subject.children if c.dep_ in ("compound", "poss") and c.i < subject.i]:
+        owners = [c for c in subject.children if c.dep_ in ("compound", "poss") and c.i < subject.i and not (
+            subject.lemma_.lower() in _TEXT_NOUNS and c.dep_ == "compound" and c.ent_type_ != "PERSON")]
+        for part in owners:  # "a Facebook post criticized X": the post judges (its author unnamed), not Facebook
             # "The Biden government" judges as Biden; "Top Senate leaders", several people of a body the
             # registry does not know, judge as themselves (below), not as the Senate
             found = found or [m for m in (named.containing(part.idx) if named is not None else [])

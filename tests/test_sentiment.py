@@ -342,6 +342,19 @@ def test_a_judge_named_by_a_place_or_body_outside_the_registry_keeps_its_own_wor
     assert (union.voice, union.voice_actor) == ("Top Harbour Board leaders", "")
 
 
+@pytest.mark.parametrize(
+    ("text", "voice"),
+    [
+        ("A Dockworkers Union post criticized Ana Ortiz.", ("A Dockworkers Union post", "")),  # where it appeared
+        ("The Dockworkers Union's letter criticized Ana Ortiz.", ("Dockworkers Union", "union")),  # whose it is
+        ("The Dockworkers Union leadership criticized Ana Ortiz.", ("Dockworkers Union", "union")),  # a body of it
+    ],
+)
+def test_a_text_judges_as_its_owner_not_as_where_it_appeared(text, voice):
+    mayor = judged(text)[("Ana Ortiz", "mayor")]
+    assert (mayor.voice, mayor.voice_actor) == voice
+
+
 def test_a_name_people_give_themselves_is_no_judgment_in_their_voice():
     found = judged("Calling themselves the Dockworkers Union, the dockers marched to the hall.")
     assert found[("Dockworkers Union", "union")].voice == "author"
