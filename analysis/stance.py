@@ -35,7 +35,13 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   expectations ("NATO fears the Kremlin may ..."), denied or negated
   criticism ("I don't question his faith", "no evidence that X ..."), a
   third-person pronoun of an indirect quote that most likely is the speaker
-  ("the lawmaker said he is sorry"), or from sources that hold no attitude:
+  ("the lawmaker said he is sorry"), claims the speaker reports of others
+  ("accusations that X ..."; ``claim_noun``), what the speaker says a thing
+  is not ("was not an attempt to label X as ..."), a demand on the target
+  ("X must confront Y"; but "X must apologize" is against X: ``penance``),
+  the doer of a warm act the speaker relates ("The President thanked X": the
+  cue gives the President's edge to X), the one a relation noun relates its
+  own holder to ("anyone who is a critic of X"), or from sources that hold no attitude:
   documents, polls, outlets that report ("The Wall Street Journal first
   reported"), "those familiar with", datelines, and entities whose
   named-entity label or registry kind is not an agent. "X said of Y: '...'"
@@ -116,7 +122,8 @@ NET_BAND = 0.2
 #: Sections of ``resources/stance_cues.txt``.
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
-                "partitive", "concession", "authored", "fact_cue", "follower", "company", "act_verb")
+                "partitive", "concession", "authored", "fact_cue", "follower", "company", "act_verb", "claim_noun",
+                "penance")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"), by kind of quote; below it the words are too
 #: mixed to tell the speaker's attitude. A direct quote is the speaker's own
@@ -358,6 +365,8 @@ def _denied(token: Token, cues: dict, relation_cues: dict, within: tuple[int, in
             return f"conceded ({node.text!r})"
         if node.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in node.children):
             return f"'no {node.text}'"
+        if node.pos_ == "NOUN" and node.dep_ == "attr" and _negated(node.head):
+            return f"'not {node.text}'"  # "was not an attempt to label X as ...", "is not an attack on X"
     return None
 
 
@@ -593,6 +602,13 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
             continue  # "X lost his primary", "X had quit": what befell X, reported, not an attitude to X
         if token.dep_ == "nsubj" and token.head.lemma_.lower() in ctx.cues["speech"]:
             continue  # "X says he wants ...": the tone is of what X says, not of the speaker about X
+        if token.dep_ == "nsubj" and j.label == "positive" and ctx.relation_cues.get((fate, "verb")) == "favor":
+            continue  # "The President thanked X": the warmth is of the act toward X, whose own edge the cue gives
+        if token.dep_ == "nsubj" and fate not in ctx.cues["penance"] and any(
+                c.dep_ == "aux" and c.lower_ in _DEONTIC for c in token.head.children):
+            continue  # "X must confront Y": a demand on X, not a judgment of X (unlike "X must apologize")
+        if _judged_by_a_noun(token, ctx):
+            continue  # "a critic of X", "an ally of X": the noun's holder is related to X (the noun rule)
         if ctx.speaks_for(quote, j.actor):
             continue  # "a lawyer for X", "X's spokesman": the speaker argues X's side
         inside = (quote.start, quote.end) if quote.kind == "direct" else None
@@ -618,13 +634,27 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
     return edges
 
 
+def _judged_by_a_noun(token: Token, ctx: _Context) -> bool:
+    """Is ``token`` whom a relation noun relates its holder to ("a critic of X",
+    "a Putin ally", "X's opponent")?"""
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "of":
+        head = head.head
+    elif token.dep_ not in ("compound", "poss"):
+        return False
+    return head.pos_ == "NOUN" and (head.lemma_.lower(), "noun") in ctx.relation_cues
+
+
 def _embedded(token: Token, quote: Quote, ctx: _Context) -> str | None:
     """Is the target inside what someone else says or believes within the quote
-    ("Trump says he wants ...", "he hoped X would ...")? Then the tone is theirs."""
-    for node in _chain(token)[1:]:
+    ("Trump says he wants ...", "he hoped X would ...", "accusations that X
+    ...")? Then the tone is theirs."""
+    for below, node in itertools.pairwise(_chain(token)):
         if not quote.start <= node.idx < quote.end:
             break
         lemma = node.lemma_.lower()
+        if node.pos_ == "NOUN" and lemma in ctx.cues["claim_noun"] and below.dep_ in ("acl", "ccomp", "relcl"):
+            return f"a claim reported inside the quote ({node.text!r})"
         if lemma in ctx.cues["belief_cue"]:
             return f"a belief reported inside the quote ({node.text!r})"
         if lemma in ctx.cues["speech"] and not any(c.dep_ == "nsubj" and c.lower_ in _FIRST_PERSON

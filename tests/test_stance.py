@@ -189,6 +189,15 @@ def test_bare_or_unclear_mentions_give_no_edge(label, confidence):
          "I apologize to Ana Ortiz and anyone I offended,", "Tomas Brennaker", "said", "direct"),
         ('"The key is getting Ana Ortiz supporters on board," Tomas Brennaker said.',
          "The key is getting Ana Ortiz supporters on board,", "Tomas Brennaker", "said", "direct"),
+        # a claim someone else makes, reported: the claimants' tone, not the speaker's
+        ("Tomas Brennaker said there were accusations that Ana Ortiz hid the accounts.",
+         "there were accusations that Ana Ortiz hid the accounts", "Tomas Brennaker", "said", "indirect"),
+        # a relation noun relates its own holder ("anyone who is a critic") to the target: the noun rule's
+        ('"Anyone who is a critic of Ana Ortiz should be careful," Tomas Brennaker said.',
+         "Anyone who is a critic of Ana Ortiz should be careful,", "Tomas Brennaker", "said", "direct"),
+        # what the speaker says a thing is not
+        ("Tomas Brennaker said the letter was not an attempt to label Ana Ortiz as a liar.",
+         "the letter was not an attempt to label Ana Ortiz as a liar", "Tomas Brennaker", "said", "indirect"),
     ],
 )
 @pytest.mark.parametrize("label", ["negative", "positive"])
@@ -197,6 +206,29 @@ def test_questions_conditions_beliefs_and_denials_give_no_quote_edge(text, conte
     sentiment = [judged(mention(text, "Ana Ortiz"), label, 0.99, q)]
     found, _ = edges(text, named_mentions(text), [q], sentiment)
     assert [f for f in found if f[3] == "quote"] == []
+
+
+def test_a_doers_warm_act_told_by_a_speaker_is_no_judgment_of_the_doer():
+    """A spokesman's '"The mayor thanked X ..."' is the mayor's attitude to X, not the spokesman's to the mayor."""
+    text = '"Ana Ortiz thanked the Dockworkers Union for their patience," Tomas Brennaker said.'
+    q = quote(text, "Ana Ortiz thanked the Dockworkers Union for their patience,", "Tomas Brennaker")
+    found, _ = edges(text, named_mentions(text), [q], [judged(mention(text, "Ana Ortiz"), "positive", 0.99, q)])
+    assert found == [("mayor", "favor", "union", "relation")]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("Ana Ortiz must confront the Harbour Council", []),  # a demand on her, not a judgment of her
+        ("Ana Ortiz should apologize to the dockers", [("union", "against", "mayor", "quote")]),  # penance: one
+    ],
+)
+def test_a_demand_on_the_target_is_no_judgment_unless_it_is_penance(content, expected):
+    text = f'"{content}," Tomas Brennaker said.'
+    q = quote(text, f"{content},", "Tomas Brennaker")
+    sentiment = [judged(mention(text, "Ana Ortiz"), "negative", 0.99, q)]
+    found, _ = edges(text, named_mentions(text), [q], sentiment)
+    assert [f for f in found if f[3] == "quote"] == expected
 
 
 def test_a_prediction_with_would_alone_is_an_attitude():
