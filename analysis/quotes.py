@@ -221,7 +221,9 @@ def _subject(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
     word of the quote on the cue) is passed over for another."""
     seen = 0
     while verb is not None and seen < 4:
-        for child in verb.children:
+        # two subjects are a misparse ("..., the growth rate of the economy and the jobs he says ...",
+        # "BERKELEY HEIGHTS, N.J. - President Trump said"): one who can speak before a thing or a place
+        for child in sorted(verb.children, key=lambda c: (c.dep_ != "nsubj", _speaker_rank(c), abs(c.i - verb.i))):
             if child.dep_ == "nsubj" and not avoid[0] <= child.idx < avoid[1]:
                 return child
             if child.dep_ == "agent" and not avoid[0] <= child.idx < avoid[1]:
@@ -238,6 +240,19 @@ def _subject(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
         else:
             return None
     return None
+
+
+def _speaker_rank(token: Token) -> int:
+    """0 for a person or a pronoun, 1 for another name, 2 for a time, a place or a thing, 3 for the
+    subject of an infinitive ("called for Mr. Trump to use ...")."""
+    before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+    if before is not None and before.lower_ == "for" and before.dep_ == "mark":
+        return 3
+    if token.ent_type_ == "PERSON" or (token.pos_ == "PRON" and token.lower_ not in ("it", "this", "that")):
+        return 0
+    if token.pos_ == "PROPN" and token.ent_type_ not in ("GPE", "LOC", "DATE", "TIME", "FAC"):
+        return 1
+    return 2
 
 
 def _according_to(tokens: list[Token]) -> Token | None:

@@ -648,3 +648,39 @@ def test_a_quote_inside_the_narrators_sentence_does_not_go_on_from_the_quote_bef
     quotes = [q for q in quotes_in(text) if q.kind == "direct"]
     assert quotes[0].speaker_text == "Helena Marlow"
     assert all(q.speaker_text != "Helena Marlow" for q in quotes[1:])
+
+
+def _misparsed(words, heads, deps, pos, tags, ents=()):
+    """A Doc with the parse spaCy sometimes gives real text: two subjects on one verb."""
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags,
+              lemmas=[{"says": "say", "said": "say"}.get(w, w.lower()) for w in words],
+              sent_starts=[True] + [False] * (len(words) - 1))
+    doc.ents = [Span(doc, start, end, label) for start, end, label in ents]
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("words", "heads", "deps", "pos", "tags", "ents", "speaker"),
+    [
+        # "... the growth rate and the jobs he says the plan creates": a listed thing and a pronoun
+        (["The", "rate", "he", "says", "the", "plan", "creates", "."], [1, 3, 3, 3, 5, 6, 3, 3],
+         ["det", "nsubj", "nsubj", "ROOT", "det", "nsubj", "ccomp", "punct"],
+         ["DET", "NOUN", "PRON", "VERB", "DET", "NOUN", "VERB", "PUNCT"],
+         ["DT", "NN", "PRP", "VBZ", "DT", "NN", "VBZ", "."], [], "he"),
+        # "Royce called for Trump to use ...": the subject of an infinitive after "for" is not the speaker
+        (["Royce", "argued", "for", "Trump", "to", "act", "and", "said", "Putin", "lies", "."],
+         [7, 0, 7, 7, 7, 7, 7, 7, 9, 7, 7],
+         ["nsubj", "acl", "mark", "nsubj", "aux", "advcl", "cc", "ROOT", "nsubj", "ccomp", "punct"],
+         ["PROPN", "VERB", "SCONJ", "PROPN", "PART", "VERB", "CCONJ", "VERB", "PROPN", "VERB", "PUNCT"],
+         ["NNP", "VBD", "IN", "NNP", "TO", "VB", "CC", "VBD", "NNP", "VBZ", "."],
+         [(0, 1, "PERSON"), (3, 4, "PERSON"), (8, 9, "PERSON")], "Royce"),
+    ],
+)
+def test_of_two_subjects_a_misparse_gives_one_verb_the_speaker_is_the_one_who_can_speak(
+        words, heads, deps, pos, tags, ents, speaker):
+    doc = _misparsed(words, heads, deps, pos, tags, ents)
+    found = [q for q in extract_quotes(doc) if q.kind == "indirect"]
+    assert [q.speaker_text for q in found] == [speaker]
