@@ -26,7 +26,9 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
 * **quote**: what a speaker says about an actor in their own quoted or
   reported words. The sentiment model's view of the target's mention is one
   signal, kept where the model is sure (:data:`MIN_QUOTE_CONFIDENCE`; surer
-  for a reporter's paraphrase than for the speaker's own words); a cue with
+  for a reporter's paraphrase than for the speaker's own words, and all but
+  certain for favour, since warm words in a quote are mostly spin, a
+  principal's acts told by his spokesman or irony); a cue with
   arguments about the same mention (above) wins over it. Each sentence of a
   long quote is a statement of its own; words of the reporter around a direct
   quote ("did not back down, saying ...") negate nothing inside it.
@@ -128,10 +130,15 @@ CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypotheti
 #: its label ("against", "favor"), by kind of quote; below it the words are too
 #: mixed to tell the speaker's attitude. A direct quote is the speaker's own
 #: words; an indirect one is the reporter's paraphrase, whose tone is partly
-#: the reporter's, so it needs more. Judgments voiced by an evaluative verb's
-#: subject outside quotes take the ``indirect`` values. Chosen on the BASIL
-#: development half (see README).
-MIN_QUOTE_CONFIDENCE = {"direct": {"against": 0.7, "favor": 0.9}, "indirect": {"against": 0.8, "favor": 0.9}}
+#: the reporter's, so it needs more; ``judgment`` is for judgments voiced by an
+#: evaluative verb's subject outside quotes ("X called Y a ..."). Warm words
+#: around a target in a quote are a weak sign of favour (spin, a principal's
+#: own acts told by his spokesman, irony), so favour needs the model all but
+#: certain. Chosen on 160 stance rows of the BASIL development half judged by
+#: hand: against held for 35 of 40 rows at p >= 0.95 and 20 of 37 below; quote
+#: favour for 5 of 6 at p >= 0.97 and 2 of 14 below (see README).
+MIN_QUOTE_CONFIDENCE = {"direct": {"against": 0.8, "favor": 0.97}, "indirect": {"against": 0.95, "favor": 0.97},
+                        "judgment": {"against": 0.95, "favor": 0.9}}
 #: Note added to the evidence of aggregated edges resting on one row only.
 SINGLE_EVIDENCE = "(single evidence) "
 _TARGET_DEPS = ("dobj", "pobj", "dative", "attr", "oprd")
@@ -698,7 +705,7 @@ def _judgment_edges(sentiment: Iterable[MentionSentiment], ctx: _Context) -> lis
     for j in sentiment:
         if j.voice == "author" or j.quote_id >= 0 or j.label not in stance_of:
             continue
-        if j.confidence < MIN_QUOTE_CONFIDENCE["indirect"][stance_of[j.label]]:
+        if j.confidence < MIN_QUOTE_CONFIDENCE["judgment"][stance_of[j.label]]:
             continue
         words = j.voice.lower().split()
         if not j.voice_actor and (words[-1] in ctx.cues["not_source"] or words[-1] in _THIRD_PERSON):

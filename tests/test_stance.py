@@ -348,7 +348,7 @@ def test_many_mentions_of_one_target_in_one_quote_are_one_piece_of_evidence():
     assert found == [("union", "against", "mayor", "quote")]
     assert records[0].confidence == pytest.approx(0.95 * 0.9, abs=0.01) and "2 mentions" in records[0].cue
     # favor and against toward one target in one quote, as often: no clear attitude, no edge
-    sentiment = [judged(mentions[0], "negative", 0.95, q), judged(mentions[1], "positive", 0.95, q)]
+    sentiment = [judged(mentions[0], "negative", 0.99, q), judged(mentions[1], "positive", 0.99, q)]
     assert edges(text, mentions, [q], sentiment)[0] == []
 
 
@@ -359,7 +359,7 @@ def test_the_attitude_of_most_mentions_in_a_sentence_wins_when_twice_the_other()
     q = quote(text, content, "Tomas Brennaker")
     mentions = [mention(text, "Ana Ortiz", nth=k) for k in range(4)] + [mention(text, "Tomas Brennaker")]
     labels = ("negative", "negative", "negative", "positive")
-    sentiment = [judged(m, label, 0.95, q) for m, label in zip(mentions[:4], labels, strict=True)]
+    sentiment = [judged(m, label, 0.99, q) for m, label in zip(mentions[:4], labels, strict=True)]
     found, records = edges(text, mentions, [q], sentiment)
     assert found == [("union", "against", "mayor", "quote")]
     assert "3 against, 1 favor" in records[0].cue
@@ -372,7 +372,7 @@ def test_each_sentence_of_a_long_quote_is_its_own_evidence():
     mentions = [mention(text, "Ana Ortiz", nth=k) for k in (0, 1)] + [mention(text, "Tomas Brennaker")]
     doc = parse(text, cache_dir=False)
     sentence = {t.idx: k for k, s in enumerate(doc.sents) for t in s}
-    sentiment = [replace(judged(m, label, 0.95, q), sentence_id=sentence[m.start])
+    sentiment = [replace(judged(m, label, 0.99, q), sentence_id=sentence[m.start])
                  for m, label in zip(mentions[:2], ("negative", "positive"), strict=True)]
     found = find_stance(doc, mentions, [q], sentiment, registry=REGISTRY, article_id="t")
     # one statement per sentence: a disagreement between sentences silences neither
