@@ -125,7 +125,7 @@ NET_BAND = 0.2
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
                 "partitive", "concession", "authored", "fact_cue", "follower", "company", "act_verb", "claim_noun",
-                "penance")
+                "penance", "duty")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"), by kind of quote; below it the words are too
 #: mixed to tell the speaker's attitude. A direct quote is the speaker's own
@@ -614,6 +614,8 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
         if token.dep_ == "nsubj" and fate not in ctx.cues["penance"] and any(
                 c.dep_ == "aux" and c.lower_ in _DEONTIC for c in token.head.children):
             continue  # "X must confront Y": a demand on X, not a judgment of X (unlike "X must apologize")
+        if token.dep_ == "poss" and fate in ctx.cues["duty"]:
+            continue  # "It's X's job to keep the caucus together": what X owes, not a judgment of X
         if _judged_by_a_noun(token, ctx):
             continue  # "a critic of X", "an ally of X": the noun's holder is related to X (the noun rule)
         if ctx.speaks_for(quote, j.actor):
@@ -643,13 +645,23 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
 
 def _judged_by_a_noun(token: Token, ctx: _Context) -> bool:
     """Is ``token`` whom a relation noun relates its holder to ("a critic of X",
-    "a Putin ally", "X's opponent")?"""
+    "a Putin ally", "X's opponent"), or whom an attitude or act named by a noun
+    is aimed at ("their blind hatred of X", "an attack on X")? Then the noun's
+    holder has the attitude, not necessarily the speaker."""
     head = token.head
-    if token.dep_ == "pobj" and head.lower_ == "of":
-        head = head.head
-    elif token.dep_ not in ("compound", "poss"):
+    if token.dep_ == "pobj" and head.dep_ == "prep":
+        preposition, head = head.lower_, head.head
+    elif token.dep_ in ("compound", "poss"):
+        preposition = ""
+    else:
         return False
-    return head.pos_ == "NOUN" and (head.lemma_.lower(), "noun") in ctx.relation_cues
+    if head.pos_ != "NOUN":
+        return False
+    lemma = head.lemma_.lower()
+    if (lemma, "noun") in ctx.relation_cues:
+        return preposition in ("", "of")
+    act = ctx.relation_cues.get((lemma, "act"))
+    return act is not None and preposition in _ACT_TARGET[act]
 
 
 def _embedded(token: Token, quote: Quote, ctx: _Context) -> str | None:
@@ -724,7 +736,11 @@ def _judgment_edges(sentiment: Iterable[MentionSentiment], ctx: _Context) -> lis
 def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> list[StanceEdge]:
     """S <cue verb> T: subject to object; inside a quote a cue with no subject, or a
     first-person one, is the speaker's."""
-    targets = [ctx.who.of_phrase(t) for t in _objects(token)]
+    objects = _objects(token)
+    if polarity == "favor":  # "praised his decision to step aside": welcoming an exit is no favour to who leaves
+        objects = [t for t in objects if not any(c.dep_ in ("acl", "xcomp") and c.lemma_.lower() in ctx.cues["ouster"]
+                                                 for c in t.children)]
+    targets = [ctx.who.of_phrase(t) for t in objects]
     if token.lemma_.lower() in ctx.cues["company"] and not any(
             c.dep_ == "prep" and c.lower_ == "in" and any(g.tag_ == "VBG" for g in c.children)
             for c in token.children):

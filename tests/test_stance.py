@@ -198,6 +198,12 @@ def test_bare_or_unclear_mentions_give_no_edge(label, confidence):
         # what the speaker says a thing is not
         ("Tomas Brennaker said the letter was not an attempt to label Ana Ortiz as a liar.",
          "the letter was not an attempt to label Ana Ortiz as a liar", "Tomas Brennaker", "said", "indirect"),
+        # an attitude named by a noun is its holder's: the critics' hatred, not the speaker's
+        ('"The critics miss the point in their blind hatred of Ana Ortiz," Tomas Brennaker said.',
+         "The critics miss the point in their blind hatred of Ana Ortiz,", "Tomas Brennaker", "said", "direct"),
+        # what someone owes is no judgment of them
+        ('"It is Ana Ortiz\'s job to keep the port open," Tomas Brennaker said.',
+         "It is Ana Ortiz's job to keep the port open,", "Tomas Brennaker", "said", "direct"),
     ],
 )
 @pytest.mark.parametrize("label", ["negative", "positive"])
@@ -206,6 +212,13 @@ def test_questions_conditions_beliefs_and_denials_give_no_quote_edge(text, conte
     sentiment = [judged(mention(text, "Ana Ortiz"), label, 0.99, q)]
     found, _ = edges(text, named_mentions(text), [q], sentiment)
     assert [f for f in found if f[3] == "quote"] == []
+
+
+def test_welcoming_someones_exit_is_no_favour_to_them():
+    text = "The Harbour Council praised Ana Ortiz's decision to step down."
+    assert [f for f in edges(text, named_mentions(text))[0] if f[1] == "favor"] == []
+    text = "The Harbour Council praised Ana Ortiz's decision to open the port."
+    assert ("council", "favor", "mayor", "relation") in edges(text, named_mentions(text))[0]
 
 
 def test_a_doers_warm_act_told_by_a_speaker_is_no_judgment_of_the_doer():
@@ -244,6 +257,7 @@ def test_a_prediction_with_would_alone_is_an_attitude():
     [
         ("A new poll said that Ana Ortiz is failing the port.", "A new poll", "said"),
         ("The letter said that Ana Ortiz is failing the port.", "The letter", "said"),
+        ("The missive said that Ana Ortiz is failing the port.", "The missive", "said"),
         ("The tabloid said that Ana Ortiz is failing the port.", "The tabloid", "said"),
         ("The Harbour Gazette reported that Ana Ortiz is failing the port.", "The Harbour Gazette", "reported"),
         ("Those familiar with the talks said that Ana Ortiz is failing the port.", "Those", "said"),
