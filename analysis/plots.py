@@ -518,6 +518,9 @@ def plot_stance_network(graph, *, title: str | None = None, ax=None, layout_node
                                          font_size=7, font_color="#333333", ax=ax,
                                          bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                                                "edgecolor": "none", "alpha": 0.8})
+    if not graph.number_of_edges():  # an empty panel says why it is empty
+        ax.text(0, 0, "no stance found in this article", ha="center", va="center", fontsize=10, color="#555555",
+                style="italic")
     handles = [plt.Line2D([], [], color=c, linewidth=3, label=s) for s, c in _STANCE_COLOURS.items()]
     handles.append(plt.Line2D([], [], color="#555555", linewidth=2, linestyle="--", label="single evidence"))
     handles += [plt.Line2D([], [], marker="o", linestyle="none", markersize=10, color=c, label=label)

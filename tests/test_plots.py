@@ -94,3 +94,17 @@ def test_stance_network_labels_sit_beside_their_nodes_not_on_them():
     assert sorted(t.get_text() for t in ax.texts if t.get_text().startswith("n=")) == ["n=2"]
     # the layout is a circle of radius 1: every label lies outside it, so no node or arrowhead is under a label
     assert all((x * x + y * y) ** 0.5 > 1.1 for x, y in labels.values())
+
+
+def test_an_empty_stance_panel_says_why_it_is_empty():
+    import networkx as nx
+
+    from analysis.plots import plot_stance_network
+
+    graph = nx.DiGraph()
+    graph.add_node("a", label="a", in_registry=True)
+    texts = [t.get_text() for t in plot_stance_network(graph).axes[0].texts]
+    assert "no stance found in this article" in texts
+    graph.add_node("b", label="b", in_registry=True)
+    graph.add_edge("a", "b", stance="against", n=1)
+    assert "no stance found in this article" not in [t.get_text() for t in plot_stance_network(graph).axes[0].texts]
