@@ -403,6 +403,9 @@ def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], marks: 
                 speaker_end=previous.speaker_end, confidence=round(confidence * 0.8, 2),
                 evidence=f"no cue of its own; continues the quote before it, of {previous.speaker_text!r}",
             )
+        elif (announced := _announced(doc, tok, marks, verbs, bounds, sent_of)) is not None:
+            quote = _with_speaker(replace(quote, confidence=round(confidence * 0.8, 2)), *announced)
+            quote = replace(quote, evidence=quote.evidence + ", in the sentence before the quote")
         else:
             quote = replace(quote, cue=cue.text if cue is not None else "", evidence="no speaker found")
         if not span.balanced:
@@ -410,6 +413,24 @@ def _direct_quotes(doc: Doc, sent_of: list[int], spans: list[QuoteSpan], marks: 
         quotes.append(quote)
         previous = quote
     return quotes
+
+
+def _announced(doc: Doc, tok, marks: IntervalIndex, verbs: ReportingVerbs, bounds, sent_of):
+    """(cue, subject) of a bare announcement right before a quote that opens its own
+    sentence: 'Trump noted in a tweet Wednesday morning. "..."' (a colon turned
+    into a full stop): the sentence before is a reporting verb with a subject
+    and nothing reported, and holds no quote of its own."""
+    if tok is None or not len(tok) or not _opens_sentence(tok, bounds, sent_of) or sent_of[tok.start] == 0:
+        return None
+    lo, hi = bounds[sent_of[tok.start] - 1]
+    before = doc[lo:hi]
+    root = before.root
+    if (root.pos_ != "VERB" or "clause" not in verbs.get(root.lemma_.lower(), ())
+            or any(_inside(t, marks) for t in before)
+            or any(c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis") for c in root.children)):
+        return None
+    subject = _subject(root)
+    return (root, subject) if subject is not None else None
 
 
 def _opens_sentence(tok, bounds, sent_of) -> bool:

@@ -684,3 +684,14 @@ def test_of_two_subjects_a_misparse_gives_one_verb_the_speaker_is_the_one_who_ca
     doc = _misparsed(words, heads, deps, pos, tags, ents)
     found = [q for q in extract_quotes(doc) if q.kind == "indirect"]
     assert [q.speaker_text for q in found] == [speaker]
+
+
+def test_a_bare_announcement_before_a_quote_names_its_speaker():
+    # a colon turned into a full stop: the sentence before announces the quote
+    text = 'Helena Marlow wrote in a post on Monday morning.\n\n"The council has lied to us for years about the water."'
+    (q,) = [q for q in quotes_in(text) if q.kind == "direct"]
+    assert (q.speaker_text, q.cue) == ("Helena Marlow", "wrote") and "sentence before" in q.evidence
+    # a sentence that reports something of its own announces nothing
+    text = 'Helena Marlow wrote that the harvest was late.\n\n"The council has lied to us for years about the water."'
+    (q,) = [q for q in quotes_in(text) if q.kind == "direct"]
+    assert q.speaker_text == ""
