@@ -125,7 +125,7 @@ NET_BAND = 0.2
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
                 "partitive", "concession", "authored", "fact_cue", "follower", "company", "act_verb", "claim_noun",
-                "penance", "duty")
+                "penance", "duty", "reversal")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"), by kind of quote; below it the words are too
 #: mixed to tell the speaker's attitude. A direct quote is the speaker's own
@@ -740,7 +740,15 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     if polarity == "favor":  # "praised his decision to step aside": welcoming an exit is no favour to who leaves
         objects = [t for t in objects if not any(c.dep_ in ("acl", "xcomp") and c.lemma_.lower() in ctx.cues["ouster"]
                                                  for c in t.children)]
+    # "supported ending X" is against X: "ending" hangs on X (amod) or takes X as its object (xcomp)
+    reversal = ctx.cues["reversal"]
+    undoing = [(g, c) for c in token.children if c.dep_ in ("xcomp", "dobj") and c.tag_ == "VBG"
+               and c.lemma_.lower() in reversal for g in c.children if g.dep_ == "dobj"]
+    objects += [g for g, _ in undoing]
     targets = [ctx.who.of_phrase(t) for t in objects]
+    reversed_ = {(m.start, m.end): c.text for t, m in zip(objects, targets, strict=True) if m is not None
+                 for c in t.children if c.dep_ == "amod" and c.tag_ == "VBG" and c.lemma_.lower() in reversal}
+    reversed_.update({(m.start, m.end): c.text for g, c in undoing if (m := ctx.who.of_phrase(g)) is not None})
     if token.lemma_.lower() in ctx.cues["company"] and not any(
             c.dep_ == "prep" and c.lower_ == "in" and any(g.tag_ == "VBG" for g in c.children)
             for c in token.children):
@@ -768,10 +776,14 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
             continue  # "X and others criticized his policy": "his" is not X's (that would be "their", "his own")
         # "endorsed A against B": B is opposed, whatever the cue
         stance_here = "against" if (tgt.start, tgt.end) in opposed and stance == "favor" else stance
+        how_here = how
+        if (tgt.start, tgt.end) in reversed_ and stance_here != "neutral":
+            stance_here = "against" if stance_here == "favor" else "favor"
+            how_here = f"{how} ({reversed_[(tgt.start, tgt.end)]!r} its object: reversed)"
         for src in sources:
             if src is None and speaker is None:
                 continue
-            edges.append(_edge(ctx.article_id, src, tgt, stance_here, how, ctx.sent_of[token.i],
+            edges.append(_edge(ctx.article_id, src, tgt, stance_here, how_here, ctx.sent_of[token.i],
                                ctx.text_of(ctx.sent_of[token.i]), 0.75 if src is not None else 0.6, "relation",
                                quote_id=speaker.quote_id if src is None else -1, speaker=speaker))
     return edges

@@ -214,6 +214,20 @@ def test_questions_conditions_beliefs_and_denials_give_no_quote_edge(text, conte
     assert [f for f in found if f[3] == "quote"] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Ana Ortiz supported ending the Dockworkers Union.", "against"),  # for the ending of X is against X
+        ("Ana Ortiz opposed abolishing the Dockworkers Union.", "favor"),
+        ("Ana Ortiz supported the Dockworkers Union.", "favor"),
+    ],
+)
+def test_a_cue_on_undoing_its_object_reverses(text, stance):
+    found, records = edges(text, named_mentions(text))
+    assert found == [("mayor", stance, "union", "relation")]
+    assert ("reversed" in records[0].cue) is (stance != "favor" or "abolishing" in text)
+
+
 def test_welcoming_someones_exit_is_no_favour_to_them():
     text = "The Harbour Council praised Ana Ortiz's decision to step down."
     assert [f for f in edges(text, named_mentions(text))[0] if f[1] == "favor"] == []
