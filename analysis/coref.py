@@ -369,9 +369,16 @@ def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: in
     if not scores:
         return None
     if kind == "pronoun" and anaphor.lower_ in _REFLEXIVE:
-        own = [k for k, r in latest.items() if r.token.dep_ in _SUBJECT_DEPS and r.token.head == anaphor.head]
+        # a reflexive is bound by its own clause's subject ("Tea Party organizers defend themselves": the
+        # organizers, never someone named sentences before); a plural subject no mention covers ("the
+        # organizers") leaves it unresolved ("the vice president handled himself" goes on to the description)
+        subjects = [c for c in anaphor.head.children if c.dep_ in _SUBJECT_DEPS]
+        heads = {t.i for s in subjects for t in s.subtree if t == s or (t.dep_ == "compound" and t.i < s.i)}
+        own = [k for k, r in latest.items() if r.token.i in heads]
         if own:
             scores = {k: scores[k] for k in own}
+        elif any(s.tag_ in ("NNS", "NNPS") for s in subjects):
+            return None
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -latest[kv[0]].start))
     best_key, best = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0

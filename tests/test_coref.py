@@ -133,6 +133,10 @@ def test_object_pronoun_is_not_its_own_verbs_subject():
 def test_reflexive_pronoun_takes_its_own_verbs_subject():
     (himself,) = at(resolve("Daniel Hope arrived. Tomas Brennaker praised himself."), "himself")
     assert himself.actor == "growers"
+    # a subject no mention covers binds the reflexive all the same: nobody named before is "themselves"
+    found = resolve("The Green Valley Union said it would sue. Marlow Farms organizers defend themselves against "
+                    "the charges.")
+    assert at(found, "themselves") == []
 
 
 def test_object_pronoun_filter_blocks_the_subjects_earlier_mentions_too():
