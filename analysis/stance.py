@@ -736,7 +736,10 @@ def _judgment_edges(sentiment: Iterable[MentionSentiment], ctx: _Context) -> lis
 def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> list[StanceEdge]:
     """S <cue verb> T: subject to object; inside a quote a cue with no subject, or a
     first-person one, is the speaker's."""
-    objects = _objects(token)
+    if token.dep_ == "acl" and token.head.lemma_.lower() in ctx.cues["duty"]:
+        return []  # "his responsibility to protect X": what he owes, not his attitude
+    # a reflexive object is the subject itself ("defend themselves against charges"): no edge to anyone else
+    objects = [t for t in _objects(token) if not t.lower_.endswith(("self", "selves"))]
     if polarity == "favor":  # "praised his decision to step aside": welcoming an exit is no favour to who leaves
         objects = [t for t in objects if not any(c.dep_ in ("acl", "xcomp") and c.lemma_.lower() in ctx.cues["ouster"]
                                                  for c in t.children)]

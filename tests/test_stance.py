@@ -228,6 +228,17 @@ def test_a_cue_on_undoing_its_object_reverses(text, stance):
     assert ("reversed" in records[0].cue) is (stance != "favor" or "abolishing" in text)
 
 
+def test_a_reflexive_object_or_a_duty_gives_no_edge():
+    # a reflexive object is the subject itself, whoever coreference took it for
+    text = "The Dockworkers Union defended themselves against the charges."
+    mentions = [mention(text, "Dockworkers Union"), mention(text, "themselves", "mayor", method="pronoun")]
+    assert edges(text, mentions)[0] == []
+    # what a speaker owes is not their attitude
+    text = '"I take my responsibility to protect the Dockworkers Union seriously," Ana Ortiz said.'
+    q = quote(text, "I take my responsibility to protect the Dockworkers Union seriously,", "Ana Ortiz")
+    assert edges(text, named_mentions(text), [q])[0] == []
+
+
 def test_welcoming_someones_exit_is_no_favour_to_them():
     text = "The Harbour Council praised Ana Ortiz's decision to step down."
     assert [f for f in edges(text, named_mentions(text))[0] if f[1] == "favor"] == []
