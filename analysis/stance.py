@@ -22,7 +22,11 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   Y", "X voiced support for Y", "X's attack on Y" (cues of kind ``act``; the
   doer is the noun's owner or the subject of an ``act_verb``, so "X drew
   criticism" and "X withdrew its support for Y" give none); with "out" or
-  "back", "at" names the target ("X lashed out at Y").
+  "back", "at" names the target ("X lashed out at Y"). A cue on undoing its
+  object reverses ("supported ending X" is against X; ``reversal``); a
+  reflexive object ("defend themselves"), welcoming an exit ("praised his
+  decision to step aside") and a duty ("his responsibility to protect X";
+  ``duty``) give no edge.
 * **quote**: what a speaker says about an actor in their own quoted or
   reported words. The sentiment model's view of the target's mention is one
   signal, kept where the model is sure (:data:`MIN_QUOTE_CONFIDENCE`; surer
@@ -738,20 +742,7 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     first-person one, is the speaker's."""
     if token.dep_ == "acl" and token.head.lemma_.lower() in ctx.cues["duty"]:
         return []  # "his responsibility to protect X": what he owes, not his attitude
-    # a reflexive object is the subject itself ("defend themselves against charges"): no edge to anyone else
-    objects = [t for t in _objects(token) if not t.lower_.endswith(("self", "selves"))]
-    if polarity == "favor":  # "praised his decision to step aside": welcoming an exit is no favour to who leaves
-        objects = [t for t in objects if not any(c.dep_ in ("acl", "xcomp") and c.lemma_.lower() in ctx.cues["ouster"]
-                                                 for c in t.children)]
-    # "supported ending X" is against X: "ending" hangs on X (amod) or takes X as its object (xcomp)
-    reversal = ctx.cues["reversal"]
-    undoing = [(g, c) for c in token.children if c.dep_ in ("xcomp", "dobj") and c.tag_ == "VBG"
-               and c.lemma_.lower() in reversal for g in c.children if g.dep_ == "dobj"]
-    objects += [g for g, _ in undoing]
-    targets = [ctx.who.of_phrase(t) for t in objects]
-    reversed_ = {(m.start, m.end): c.text for t, m in zip(objects, targets, strict=True) if m is not None
-                 for c in t.children if c.dep_ == "amod" and c.tag_ == "VBG" and c.lemma_.lower() in reversal}
-    reversed_.update({(m.start, m.end): c.text for g, c in undoing if (m := ctx.who.of_phrase(g)) is not None})
+    targets, reversed_ = _cue_targets(token, ctx, polarity)
     if token.lemma_.lower() in ctx.cues["company"] and not any(
             c.dep_ == "prep" and c.lower_ == "in" and any(g.tag_ == "VBG" for g in c.children)
             for c in token.children):
@@ -790,6 +781,28 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
                                ctx.text_of(ctx.sent_of[token.i]), 0.75 if src is not None else 0.6, "relation",
                                quote_id=speaker.quote_id if src is None else -1, speaker=speaker))
     return edges
+
+
+def _cue_targets(token: Token, ctx: _Context, polarity: str) -> tuple[list[Mention | None], dict]:
+    """Whom a cue verb acts on (:func:`_objects`, as mentions), and which of them
+    it acts on by undoing them ("supported ending X": (start, end) -> "ending").
+    A reflexive object is the subject itself ("defend themselves"), and
+    welcoming someone's exit ("praised his decision to step aside") is no
+    favour to them: neither is a target."""
+    objects = [t for t in _objects(token) if not t.lower_.endswith(("self", "selves"))]
+    if polarity == "favor":
+        objects = [t for t in objects if not any(c.dep_ in ("acl", "xcomp") and c.lemma_.lower() in ctx.cues["ouster"]
+                                                 for c in t.children)]
+    # "ending" hangs on X (amod) or takes X as its object (xcomp)
+    reversal = ctx.cues["reversal"]
+    undoing = [(g, c) for c in token.children if c.dep_ in ("xcomp", "dobj") and c.tag_ == "VBG"
+               and c.lemma_.lower() in reversal for g in c.children if g.dep_ == "dobj"]
+    objects += [g for g, _ in undoing]
+    targets = [ctx.who.of_phrase(t) for t in objects]
+    reversed_ = {(m.start, m.end): c.text for t, m in zip(objects, targets, strict=True) if m is not None
+                 for c in t.children if c.dep_ == "amod" and c.tag_ == "VBG" and c.lemma_.lower() in reversal}
+    reversed_.update({(m.start, m.end): c.text for g, c in undoing if (m := ctx.who.of_phrase(g)) is not None})
+    return targets, reversed_
 
 
 def _sources(doers: list[Token], ctx: _Context) -> list[Mention | None]:
