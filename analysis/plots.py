@@ -921,10 +921,6 @@ def plot_confusion(table: pd.DataFrame, *, title: str | None = None, task: str =
     ...     loc="left").split())
     'DEMO, invented codes: stance codes, simulated_1 vs tool: 5 of 6 units agree (83%)'
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-
     if ax is None:
         fig, ax = plt.subplots(figsize=(1.2 * len(table.columns) + 2.5, 1.0 * len(table.index) + 1.8))
     else:
@@ -976,9 +972,6 @@ def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None, uni
     >>> [ax.get_xlabel() for ax in fig.axes]
     ["Cohen's kappa (0 = chance, 1 = perfect)", 'percent agreement (% of units)']
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
     statistics = {"kappa": ("Cohen's kappa (0 = chance, 1 = perfect)", (-0.2, 1.0)),
                   "percent_agreement": ("percent agreement (% of units)", (0.0, 100.0))}
     unknown = sorted(set(table.statistic) - set(statistics))
@@ -1038,8 +1031,8 @@ def plot_machine_agreement(table: pd.DataFrame, *, title: str | None = None, uni
         f"Agreement per pair over the n = {n_text} units both coded{origin}; the machine's codes are held out "
         "(of units it did not learn from). Lines: 95% bootstrap intervals over units.", 120),
         loc="left", fontsize="small", color="#333333", pad=26)
-    handles = [Line2D([], [], color=colours["coders"], marker="o", linewidth=2.2, label="coder vs coder"),
-               Line2D([], [], color=colours[MACHINE], marker="o", linewidth=2.2, label="machine vs coder")]
+    handles = [plt.Line2D([], [], color=colours["coders"], marker="o", linewidth=2.2, label="coder vs coder"),
+               plt.Line2D([], [], color=colours[MACHINE], marker="o", linewidth=2.2, label="machine vs coder")]
     first.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,
                  fontsize="small", borderaxespad=0.2)
     fig.tight_layout()
