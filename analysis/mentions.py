@@ -251,11 +251,17 @@ def _normalise_tokens(doc: Doc) -> None:
 
 
 def _accept(span: Span, form: SurfaceForm) -> bool:
-    """Proper names must be capitalised in the text ("Bush" the president, not a bush);
-    leading particles ("de la Torre") may be lower case. A common noun used as a
+    """Proper names must be capitalised in the text ("Bush" the president, not a bush):
+    the first word the registry writes with a capital must have one. Leading
+    particles ("de la Torre") and lower-case words before the name
+    ("congressional Republicans") may be lower case. A common noun used as a
     verb ("impossible to police") names no one."""
     if not form.proper:
         return not (len(span) == 1 and span[0].pos_ in ("VERB", "AUX") and span[0].lower_ == span[0].text)
+    words = [t.text for t in _tokenizer(span.doc.lang_)(form.text)]
+    if len(words) == len(span):
+        capital = next((i for i, w in enumerate(words) if w[:1].isupper() and w.lower() not in PARTICLES), 0)
+        return visible(span[capital].text)[:1].isupper()
     first = next((visible(t.text) for t in span if t.lower_ not in PARTICLES), visible(span.text))
     return first[:1].isupper()
 

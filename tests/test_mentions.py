@@ -178,6 +178,15 @@ def test_lowercase_common_word_is_not_a_proper_name():
     assert known(mentions("Hope spoke first.")) == [("Hope", "hope", "name")]
 
 
+def test_a_phrase_whose_name_follows_a_lower_case_word_needs_only_the_name_capitalised():
+    registry = parse_actors("actors:\n  valley_farmers: {kind: group, group_nouns: [coastal Growers, "
+                            "the Valley farmers]}\n")
+    assert known(mentions("Police met coastal Growers and the Valley farmers.", registry)) == [
+        ("coastal Growers", "valley_farmers", "group_noun"), ("Valley farmers", "valley_farmers", "group_noun")]
+    # the word the registry capitalises must be capitalised in the text
+    assert known(mentions("Police met coastal growers and the valley farmers.", registry)) == []
+
+
 def test_group_noun_used_as_a_title_does_not_make_a_second_mention():
     # "resistance" is a group noun of the growers, but here it only modifies "leader Tomas Brennaker"
     assert known(mentions("Resistance leader Tomas Brennaker spoke in Paris.")) == [
