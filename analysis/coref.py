@@ -19,7 +19,9 @@ anaphora resolution", *Computational Linguistics* 20(4): each earlier mention
 scores recency (100), subject (80), existential (70), object (50), indirect
 object or oblique (40), head-noun emphasis (80) and non-adverbial (50); the
 score halves with every sentence back and, our addition for news, halves
-again at every paragraph break, since a news paragraph often shifts topic.
+again at every paragraph break, since a news paragraph often shifts topic;
+and, seen from a later sentence, the subject of a subordinate clause weighs
+as an object (a new sentence continues the main clause's subject).
 Scores of mentions of the same entity add up. Candidates must agree in person
 type (he / she / they / it, from the registry or the entity label), a
 non-reflexive object pronoun cannot take its own verb's subject, and a
@@ -140,6 +142,23 @@ def _mention_types(m: Mention, registry: ActorRegistry, head: Token) -> frozense
         # a plural noun is "they"; a collective in the singular ("the group") takes both
         return frozenset({"they"}) if head.tag_ in ("NNS", "NNPS") else frozenset({"it", "they"})
     return _types_for(actor, actor.kind, actor.pronoun)
+
+
+def _in_main_clause(token: Token) -> bool:
+    """The token's clause is the sentence's main clause (or one coordinated with it)."""
+    verb = token.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
+def _subordinate_subject(ref: _Ref, sent: int) -> float:
+    """Our addition to the weights: seen from a later sentence, the subject of a subordinate clause
+    ("Fox is not worried that Trump will win. ... he said") weighs as an object; the main clause's
+    subject is the topic a new sentence continues. Within its own sentence it keeps the subject's weight
+    ("Republicans will keep their word")."""
+    subordinate = ref.sent < sent and ref.token.dep_ in _SUBJECT_DEPS and not _in_main_clause(ref.token)
+    return 30.0 if subordinate else 0.0
 
 
 def _salience(head: Token) -> float:
@@ -363,7 +382,7 @@ def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: in
         if start <= ref.start < end or not _agrees(ref, kind, value, plural):
             continue
         decay = 0.5 ** (sent - ref.sent) * 0.5 ** (para - ref.para)
-        scores[ref.key] += ref.weight * decay
+        scores[ref.key] += (ref.weight - _subordinate_subject(ref, sent)) * decay
         if ref.key not in latest or ref.start > latest[ref.key].start:
             latest[ref.key] = ref
     if not scores:
@@ -456,7 +475,8 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
             continue  # a person the registry does not know is kept only as the speaker of a quote
         span = doc[start:end]
         rival = f"; next best {runner_up!r} ({second:.0f})" if runner_up else ""
-        what = "pronoun" if kind == "pronoun" else f"description with descriptor {value!r}"
+        what = ("pronoun" if kind == "pronoun" else f"speaker described by the {value}"
+                if value.startswith("role ") else f"description with descriptor {value!r}")
         out.append(
             Mention(
                 article_id=article_id, sentence_id=sent_of[start], start=span.start_char, end=span.end_char,

@@ -306,3 +306,22 @@ def test_a_speaker_pronoun_refers_to_someone_the_narrative_names_not_the_quotes(
     second = quote(text, "It was a long day,", "he", speaker_from=text.index("he added"))
     (he,) = at(resolve(text, quotes=[first, second]), "he")
     assert he.actor == "growers"
+
+
+def test_a_new_sentence_continues_the_main_clause_subject_not_a_subordinate_one():
+    # Hope is the subject of the clause Marlow's worry is about; "He" in the next sentence is not Hope
+    # when the main clause's subject agrees, and Hope would win on recency alone
+    text = "Daniel Hope is not worried that Tomas Brennaker will win. He said so on Monday."
+    (he,) = at(resolve(text), "He")
+    assert he.actor == "hope"
+    # the same two men, the roles swapped: the pronoun follows the main clause
+    text = "Tomas Brennaker is not worried that Daniel Hope will win. He said so on Monday."
+    (he,) = at(resolve(text), "He")
+    assert he.actor == "growers"
+
+
+def test_within_its_own_sentence_a_subordinate_subject_keeps_its_weight():
+    text = "Helena Marlow doubted that Tomas Brennaker would keep his word."
+    (his,) = at(resolve(text), "his")
+    assert his.actor == "growers"
+
