@@ -9,6 +9,9 @@ from GitHub at install time), so this module resolves, with rules we wrote:
   group", "most members", "the dissident"), the descriptors coming from the
   registry and from titles and appositions the article itself attaches to a
   name ("dissident and restaurateur Vadim Prokopiev");
+* a quote's speaker described by an office or standing ('"...," the
+  presumptive Republican nominee said'; :data:`SPEAKER_ROLES`), resolved like
+  "he" or "she" to the most salient person;
 * first-person pronouns inside a quote (I, we, our ...), resolved to the
   quote's speaker.
 
@@ -337,6 +340,39 @@ def _anaphors(doc: Doc, taken: set[int], refs_descriptors: set[str]) -> list[tup
     return sorted(found)
 
 
+#: Head nouns of an office or a standing that a news story uses for a person it has
+#: named: "the presumptive Republican nominee said", "the former Alaska governor said".
+#: As the speaker of a quote such a description names the person the story is about;
+#: staff roles ("the spokesman", "the aide", "the lawyer") usually bring in someone new.
+SPEAKER_ROLES = frozenset({
+    "president", "nominee", "candidate", "hopeful", "front-runner", "frontrunner", "contender", "challenger",
+    "incumbent", "senator", "congressman", "congresswoman", "lawmaker", "legislator", "governor", "mayor",
+    "leader", "chairman", "chairwoman", "speaker", "minister", "premier", "chancellor", "secretary", "billionaire",
+    "businessman", "businesswoman", "mogul", "prosecutor",
+})
+
+
+def _speaker_descriptions(doc: Doc, quotes: list[Quote], taken: set[int]) -> list[tuple[int, int, str, str]]:
+    """Descriptions that speak ('"...," the presumptive Republican nominee said'): a quote's speaker
+    phrase that is "the" + an office or standing in :data:`SPEAKER_ROLES`, in the singular, with no
+    name at its head. They are resolved like "he" or "she" to the most salient person."""
+    found = []
+    for q in quotes:
+        if q.speaker_start < 0:
+            continue
+        span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        head = span.root
+        if (span[0].lower_ != "the" or head.tag_ != "NN" or head.lower_ not in SPEAKER_ROLES
+                or any(t.i in taken for t in span) or any(c.dep_ == "appos" for c in head.children)
+                or any(c.lower_.strip(".-") in _OTHER_OFFICE for c in head.lefts)):
+            continue  # a name in the phrase ("the Republican leader, Michael Thibodeau") names the speaker;
+            # another office ("the former Mexican president") is someone else than the one in the news
+        found.append((span.start, head.i + 1, "description", f"role {head.lower_}"))
+    return found
+
+
 def _blocked(anaphor: Token, ref: _Ref, kind: str, quote: Quote | None) -> bool:
     """Syntactic and discourse filters: can ``ref`` not be the antecedent?"""
     if kind == "pronoun" and anaphor.lower_ not in _REFLEXIVE and anaphor.dep_ in ("dobj", "dative", "iobj"):
@@ -351,6 +387,8 @@ def _blocked(anaphor: Token, ref: _Ref, kind: str, quote: Quote | None) -> bool:
 def _agrees(ref: _Ref, kind: str, value: str, plural: bool) -> bool:
     if kind == "pronoun":
         return value in ref.types
+    if value.startswith("role "):  # a speaking description: any person
+        return ref.actor is not None and bool(ref.types) and ref.types <= {"he", "she"}
     # a plural description ("most members") needs an entity "they" can refer to
     return value in ref.descriptors and (not plural or "they" in ref.types)
 
@@ -556,6 +594,8 @@ def resolve_references(
     taken = {i for r in refs for i in range(r.start, r.end)}
     known_descriptors = {d for r in refs for d in r.descriptors}
     anaphors = [a for a in _anaphors(doc, taken, known_descriptors) if a[2] == "description" or a[0] not in taken]
+    covered = {i for a in anaphors for i in range(a[0], a[1])}
+    anaphors = sorted(anaphors + [a for a in _speaker_descriptions(doc, quotes, taken) if a[1] - 1 not in covered])
     refs += _distractors(doc, taken | {a[0] for a in anaphors}, sent_of, para_of)
     refs.sort(key=lambda r: r.start)
     third = _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article_id)

@@ -325,3 +325,37 @@ def test_within_its_own_sentence_a_subordinate_subject_keeps_its_weight():
     (his,) = at(resolve(text), "his")
     assert his.actor == "growers"
 
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "actor"),
+    [
+        pytest.param('Helena Marlow won the vote. "We will build the road," the presumptive nominee said.',
+                     "the presumptive nominee", "marlow", id="office of the person in the news"),
+        pytest.param('Daniel Hope spoke at the harbour. "The road comes first," the Valley candidate said.',
+                     "the Valley candidate", "hope", id="a place before the office"),
+    ],
+)
+def test_a_speaking_description_of_an_office_is_the_person_in_the_news(text, speaker, actor):
+    found = resolve(text, quotes=[quote(text, text[text.index('"') + 1:text.rindex('"')], speaker)])
+    hits = at(found, speaker)
+    assert [(m.actor, m.method) for m in hits] == [(actor, "description")]
+    assert "speaker described by the role" in hits[0].evidence
+
+
+@pytest.mark.parametrize(
+    "speaker",
+    [
+        pytest.param("the former nominee", id="another office"),
+        pytest.param("the spokesman", id="a staff role brings in someone new"),
+        pytest.param("the nominee, Ada Quill", id="a name in the phrase"),
+    ],
+)
+def test_other_speaking_descriptions_are_not_resolved(speaker):
+    text = f'Helena Marlow won the vote. "We will build the road," {speaker} said.'
+    found = resolve(text, quotes=[quote(text, "We will build the road,", speaker)])
+    assert not [m for m in found if m.actor == "marlow" and m.method == "description"]
+
+
+def test_a_description_that_does_not_speak_is_not_resolved_as_a_speaker():
+    found = resolve("Helena Marlow won the vote. Later the presumptive nominee left.")
+    assert not at(found, "the presumptive nominee")
