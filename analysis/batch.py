@@ -47,7 +47,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -56,7 +56,7 @@ from . import __version__
 from .corpus import scan_corpus
 from .errors import AnalysisError, OutputError
 from .pipeline import DEFAULT_SCHEMES
-from .tables import escape_formula
+from .tables import escape_formula, record_columns
 from .types import ActorRegistry, Article, ArticleError
 
 __all__ = ["run_corpus", "RunSettings", "ENGINES", "ROW_TABLES", "SCHEDULER_TIMEOUT"]
@@ -121,7 +121,7 @@ def _rows(records) -> list[dict]:
 
 @functools.cache
 def _field_names(cls) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    return tuple(record_columns(cls))
 
 
 def analyse_article(article: Article, settings: RunSettings) -> dict:

@@ -47,7 +47,7 @@ from .sentiment import (
 )
 from .stance import SUMMARY_COLUMNS as STANCE_SUMMARY_COLUMNS
 from .stance import count_stance_into, find_stance, summarize_stance, write_network
-from .tables import write_csv
+from .tables import record_columns, write_csv
 from .types import (
     ActorRegistry,
     ActorRole,
@@ -72,19 +72,14 @@ ERROR_LOG = "errors.log"
 TABLE_COLUMNS = {
     "articles": ["article_id", "title", "outlet", "date", "url", "language", "constructed", "source",
                  "n_chars", "n_words", "n_sentences", "n_mentions", "n_quotes"],
-    "sentences": ["article_id", "sentence_id", "start", "end", "text"],
-    "mentions": ["article_id", "sentence_id", "start", "end", "text", "actor", "method", "confidence",
-                 "canonical", "evidence", "ner_label"],
-    "quotes": ["article_id", "quote_id", "start", "end", "text", "kind", "cue", "speaker_text", "speaker",
-               "speaker_actor", "confidence", "sentence_id", "speaker_start", "speaker_end", "evidence",
-               "speaker_kind"],
-    "sentiment": ["article_id", "sentence_id", "start", "end", "actor", "label", "score", "confidence", "voice",
-                  "method", "evidence", "text", "voice_actor", "quote_id"],
-    "stance": ["article_id", "source_actor", "target_actor", "stance", "cue", "sentence_id", "evidence", "confidence",
-               "source_name", "target_name", "basis", "quote_id"],
-    "descriptors": ["article_id", "actor", "sentence_id", "start", "end", "text", "kind", "mention_text", "evidence",
-                    "confidence"],
-    "roles": ["article_id", "actor", "main_role", "fine_role", "confidence", "scores", "evidence"],
+    # a stage's table has its record's fields as columns (types.py declares them once)
+    "sentences": record_columns(Sentence),
+    "mentions": record_columns(Mention),
+    "quotes": record_columns(Quote),
+    "sentiment": record_columns(MentionSentiment),
+    "stance": record_columns(StanceEdge),
+    "descriptors": record_columns(Descriptor),
+    "roles": record_columns(ActorRole),
     "frames": list(PROFILE_COLUMNS),
     "actor_summary": list(SENTIMENT_SUMMARY_COLUMNS),
     "stance_summary": list(STANCE_SUMMARY_COLUMNS),

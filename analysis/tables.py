@@ -12,6 +12,10 @@ through here:
 * :func:`xml_safe` replaces the characters XML 1.0 cannot hold (most control
   characters) for the GraphML writer.
 
+A table of records has the columns of its record type, in field order
+(:func:`record_columns`): the data model in ``types.py`` is the one place
+that says what a ``mentions.csv`` or a ``stance.csv`` holds.
+
 Examples
 --------
 >>> escape_formula("=HYPERLINK(\\"http://x\\")")
@@ -29,11 +33,13 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMULA_STARTS", "escape_formula", "escaped_frame", "write_csv", "replacing", "xml_safe"]
+__all__ = ["FORMULA_STARTS", "escape_formula", "escaped_frame", "write_csv", "replacing", "xml_safe",
+           "record_columns"]
 
 #: First characters that make a spreadsheet (Excel, LibreOffice, Google Sheets)
 #: read a cell as a formula; OWASP's list ("CSV injection") adds tab and carriage return.
@@ -109,3 +115,13 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fal
 def xml_safe(text: str) -> str:
     """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD."""
     return _XML_INVALID.sub("\ufffd", text)
+
+
+def record_columns(record_type) -> list[str]:
+    """The columns of a table of ``record_type`` records: its fields, in order.
+
+    >>> from analysis.types import Sentence
+    >>> record_columns(Sentence)
+    ['article_id', 'sentence_id', 'start', 'end', 'text']
+    """
+    return [f.name for f in fields(record_type)]

@@ -236,13 +236,13 @@ class Quote:
     kind: str  # "direct" | "indirect"
     cue: str = ""
     speaker_text: str = ""
-    speaker_start: int = -1
-    speaker_end: int = -1
     speaker: str = ""
     speaker_actor: str = ""
     confidence: float = 0.0
-    evidence: str = ""
     sentence_id: int = -1
+    speaker_start: int = -1
+    speaker_end: int = -1
+    evidence: str = ""
     speaker_kind: str = "none"  # one of SPEAKER_KINDS
 
 
@@ -259,7 +259,6 @@ class MentionSentiment:
     sentence_id: int
     start: int
     end: int
-    text: str
     actor: str
     label: str
     score: float
@@ -267,6 +266,7 @@ class MentionSentiment:
     voice: str
     method: str
     evidence: str
+    text: str
     voice_actor: str = ""
     quote_id: int = -1
 

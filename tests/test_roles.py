@@ -17,6 +17,13 @@ actors:
 """)
 
 
+def judged(text, actor, score, voice, method, evidence):
+    """A negative judgment of the mention ``text`` at the start of the article, as the sentiment stage gives it."""
+    return MentionSentiment(article_id="t", sentence_id=0, start=0, end=len(text), text=text, actor=actor,
+                            label="negative", score=score, confidence=0.9, voice=voice, method=method,
+                            evidence=evidence)
+
+
 def described(text):
     doc = parse(text, cache_dir=False)
     return [(d.actor, d.text, d.kind) for d in find_descriptors(doc, find_mentions(doc, REGISTRY), "t")]
@@ -92,7 +99,7 @@ def test_too_little_evidence_is_none():
 
 
 def test_portrayal_counts_as_evidence():
-    negative = [MentionSentiment("t", 0, 0, 9, "Ana Ortiz", "ortiz", "negative", -0.8, 0.9, "author", "x", "e")] * 3
+    negative = [judged("Ana Ortiz", "ortiz", -0.8, "author", "x", "e")] * 3
     text = "Ana Ortiz arrived on Monday, a terrorist."
     role = roles_of(text, negative)["ortiz"]
     assert role.main_role == "antagonist" and "portrayed negatively" in role.evidence
@@ -154,9 +161,9 @@ def test_one_piece_of_evidence_is_not_enough_two_are():
 
 
 def test_what_others_say_is_not_the_authors_portrayal():
-    quoted = [MentionSentiment("t", 0, 0, 11, "Karl Vinter", "vinter", "negative", -0.9, 0.9, "Ana Ortiz", "model", "")
+    quoted = [judged("Karl Vinter", "vinter", -0.9, "Ana Ortiz", "model", "")
               for _ in range(3)]
-    authored = [MentionSentiment("t", 0, 0, 11, "Karl Vinter", "vinter", "negative", -0.9, 0.9, "author", "model", "")
+    authored = [judged("Karl Vinter", "vinter", -0.9, "author", "model", "")
                 for _ in range(3)]
     text = "Karl Vinter spoke at the harbour."
     assert "portrayed" not in roles_of(text, quoted)["vinter"].evidence

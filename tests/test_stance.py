@@ -55,8 +55,9 @@ def quote(text, content, speaker, *, cue="said", kind="direct", quote_id=0):
     """A quote of ``content`` by the words ``speaker`` (their actor from NAMES, else other)."""
     start, at = text.index(content), text.index(speaker)
     actor, name = NAMES.get(speaker, (OTHER_ACTOR, speaker))
-    return Quote("t", quote_id, start, start + len(content), content, kind, cue, speaker, at, at + len(speaker),
-                 name, actor, 0.9, "hand-made", 0)
+    return Quote(article_id="t", quote_id=quote_id, start=start, end=start + len(content), text=content, kind=kind,
+                 cue=cue, speaker_text=speaker, speaker_start=at, speaker_end=at + len(speaker), speaker=name,
+                 speaker_actor=actor, confidence=0.9, evidence="hand-made", sentence_id=0)
 
 
 def judged(m, label, confidence=0.95, q=None, *, voice=None, voice_actor=""):
@@ -64,8 +65,10 @@ def judged(m, label, confidence=0.95, q=None, *, voice=None, voice_actor=""):
     score = {"positive": confidence, "negative": -confidence, "neutral": 0.0}[label]
     if q is not None:
         voice, voice_actor = q.speaker, q.speaker_actor
-    return MentionSentiment("t", 0, m.start, m.end, m.text, m.actor, label, score, confidence, voice or "author",
-                            "hand", "hand-made judgment", voice_actor, q.quote_id if q is not None else -1)
+    return MentionSentiment(article_id="t", sentence_id=0, start=m.start, end=m.end, text=m.text, actor=m.actor,
+                            label=label, score=score, confidence=confidence, voice=voice or "author", method="hand",
+                            evidence="hand-made judgment", voice_actor=voice_actor,
+                            quote_id=q.quote_id if q is not None else -1)
 
 
 def edges(text, mentions, quotes=(), sentiment=()):
