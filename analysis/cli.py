@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -41,21 +40,18 @@ from .actors import check_actor, load_actors
 from .batch import ENGINES, run_corpus
 from .concordance import kwic
 from .corpus import load_corpus
-from .datasets import read_polnear
 from .errors import AnalysisError, CorpusError
 from .evaluate import (
-    evaluate_newsmtsc,
     evaluate_persent,
     load_gold_mentions,
-    score_attributions,
+    run_and_evaluate_newsmtsc,
+    run_and_evaluate_polnear,
     score_by_type,
     score_mentions,
 )
 from .exercises import build_exercises
-from .framing import DEFAULT_SCHEMES
-from .pipeline import ERROR_LOG, TABLE_COLUMNS, analyze, quotes_of
+from .pipeline import BACKENDS, DEFAULT_SCHEMES, ERROR_LOG, TABLE_COLUMNS, analyze
 from .reproduce import figure_digests, run_notebooks, write_run_figures
-from .sentiment import BACKENDS, default_backend, load_lexicon, target_predictor
 from .types import SENTIMENT_LABELS
 
 __all__ = ["main", "build_parser"]
@@ -218,8 +214,7 @@ def _analyze(args, articles, registry=None):
     if args.lexicon and args.backend != "lexicon":
         raise AnalysisError("--lexicon needs --backend lexicon", source="arguments")
     return analyze(articles, registry, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet,
-                   sentiment_backend=args.backend, explain=args.explain,
-                   lexicon=load_lexicon(args.lexicon) if args.lexicon else None)
+                   sentiment_backend=args.backend, explain=args.explain, lexicon_file=args.lexicon)
 
 
 def _data_file(args, example: str) -> Path:
@@ -243,13 +238,8 @@ def _print_polarity(title: str, scores: dict, as_json: bool) -> None:
 
 def _evaluate_newsmtsc(args) -> int:
     path = _data_file(args, "../shared/data/newsmtsc/dev_rw.jsonl")
-    backend = args.backend or default_backend()
-    predictor = target_predictor(backend, lexicon=load_lexicon(args.lexicon) if args.lexicon else None)
-    start = time.perf_counter()
-    scores = evaluate_newsmtsc(predictor, path, n_boot=1000)
-    seconds = time.perf_counter() - start
-    scores.update(backend=backend, targets_per_second=round(scores["n"] / seconds, 1) if seconds else None)
-    _print_polarity(f"Target sentiment against {path} ({scores['n']} targets, backend {backend!r}, "
+    scores = run_and_evaluate_newsmtsc(path, backend=args.backend, lexicon_file=args.lexicon)
+    _print_polarity(f"Target sentiment against {path} ({scores['n']} targets, backend {scores['backend']!r}, "
                     f"{scores['targets_per_second']} targets/s)", scores, args.json)
     return 0
 
@@ -375,10 +365,9 @@ def _run(args) -> int:
 
 
 def _evaluate_polnear(args) -> int:
-    articles, gold = read_polnear(_data_file(args, "PolNeAR JSONL file, e.g. ../shared/data/polnear/dev.jsonl"))
+    path = _data_file(args, "PolNeAR JSONL file, e.g. ../shared/data/polnear/dev.jsonl")
     cache = False if args.no_cache else args.cache_dir
-    quotes = quotes_of(articles, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet)
-    scores = score_attributions(quotes, gold, {a.id: a.text for a in articles})
+    scores = run_and_evaluate_polnear(path, pipeline=args.pipeline, cache_dir=cache, progress=not args.quiet)
     if not args.json:
         print(f"Quotes and speakers against {args.path} ({scores['n_articles']} articles, "
               f"{scores['n_gold']} gold attributions, {scores['n_predicted']} found)")

@@ -58,6 +58,8 @@ __all__ = [
     "score_attributions",
     "score_polarity",
     "evaluate_newsmtsc",
+    "run_and_evaluate_newsmtsc",
+    "run_and_evaluate_polnear",
     "document_label",
     "GOLD_COLUMNS",
     "REFERENCE_TYPES",
@@ -365,6 +367,38 @@ def evaluate_newsmtsc(model, path: str | Path, *, batch_size: int = 64, n_boot: 
     probs = np.asarray(model.predict(sentences, spans, batch_size=batch_size))
     predicted = [SENTIMENT_LABELS[i] for i in probs.argmax(axis=1)] if len(gold) else []
     return score_polarity(gold, predicted, n_boot=n_boot, seed=seed)
+
+
+def run_and_evaluate_newsmtsc(path: str | Path, *, backend: str | None = None,
+                              lexicon_file: str | Path | None = None, n_boot: int = 1000) -> dict:
+    """What ``python -m analysis evaluate newsmtsc`` does: the sentiment backend
+    (``None``: the default; the lexicon backend with ``lexicon_file``'s words
+    if given) scored on a NewsMTSC file by :func:`evaluate_newsmtsc`, with
+    ``backend`` and ``targets_per_second`` added."""
+    import time
+
+    from .sentiment import default_backend, load_lexicon, target_predictor
+
+    backend = backend or default_backend()
+    predictor = target_predictor(backend, lexicon=load_lexicon(lexicon_file) if lexicon_file else None)
+    start = time.perf_counter()
+    scores = evaluate_newsmtsc(predictor, path, n_boot=n_boot)
+    seconds = time.perf_counter() - start
+    scores.update(backend=backend, targets_per_second=round(scores["n"] / seconds, 1) if seconds else None)
+    return scores
+
+
+def run_and_evaluate_polnear(path: str | Path, *, pipeline: str | None = None, cache_dir=None,
+                             progress: bool = True) -> dict:
+    """What ``python -m analysis evaluate polnear`` does: the quotes of every
+    PolNeAR article (:func:`analysis.pipeline.quotes_of`) scored against its
+    attributions by :func:`score_attributions`."""
+    from .datasets import read_polnear
+    from .pipeline import quotes_of
+
+    articles, gold = read_polnear(path)
+    quotes = quotes_of(articles, pipeline=pipeline, cache_dir=cache_dir, progress=progress)
+    return score_attributions(quotes, gold, {a.id: a.text for a in articles})
 
 
 def evaluate_persent(path: str | Path, *, backend: str | None = None, limit: int | None = None,

@@ -35,8 +35,8 @@ from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, pipeline_name, sentence_records
 from .quotes import attach_speakers, extract_quotes
 from .roles import assign_roles, find_descriptors
-from .sentiment import SUMMARY_COLUMNS as SENTIMENT_SUMMARY_COLUMNS
 from .sentiment import (
+    BACKENDS,
     Lexicon,
     count_groups_into,
     default_backend,
@@ -45,6 +45,7 @@ from .sentiment import (
     summarize_counts,
     summarize_sentiment,
 )
+from .sentiment import SUMMARY_COLUMNS as SENTIMENT_SUMMARY_COLUMNS
 from .stance import SUMMARY_COLUMNS as STANCE_SUMMARY_COLUMNS
 from .stance import count_stance_into, find_stance, summarize_stance, write_network
 from .tables import record_columns, write_csv
@@ -61,7 +62,7 @@ from .types import (
     StanceEdge,
 )
 
-__all__ = ["analyze", "analyze_doc", "analyze_text", "check_settings", "DEFAULT_SCHEMES", "quotes_of",
+__all__ = ["analyze", "analyze_doc", "analyze_text", "check_settings", "DEFAULT_SCHEMES", "BACKENDS", "quotes_of",
            "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES", "ERROR_LOG", "SummaryCounts", "article_row",
            "error_row", "log_entry", "one_line", "backend_or_default"]
 
@@ -363,6 +364,7 @@ def analyze(
     explain: bool = False,
     lexicon: Lexicon | None = None,
     schemes=DEFAULT_SCHEMES,
+    lexicon_file: str | Path | None = None,
 ) -> Analysis:
     """Analyse articles (e.g. from :func:`analysis.corpus.load_corpus` or
     :func:`analysis.corpus.scan_corpus`) and collect the tables.
@@ -388,7 +390,12 @@ def analyze(
         Lexicon backend: :func:`analysis.sentiment.load_lexicon` with your own words.
     schemes
         Frame schemes: shipped ids (``generic_news``, ``mfc_policy``) or paths.
+    lexicon_file
+        Lexicon backend: a file of your own words (``word<TAB>valence``), read
+        with :func:`analysis.sentiment.load_lexicon` when ``lexicon`` is not given.
     """
+    if lexicon is None and lexicon_file:
+        lexicon = load_lexicon(lexicon_file)
     nlp = load_pipeline(pipeline)
     backend = backend_or_default(sentiment_backend)
     done: list[ArticleAnalysis] = []
