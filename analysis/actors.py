@@ -72,6 +72,7 @@ import pandas as pd
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from analysis.errors import ActorConfigError
+from analysis.resources import read_text
 from analysis.strict_yaml import (
     TAG,
     absent,
@@ -171,16 +172,9 @@ def load_actors(path: str | os.PathLike[str]) -> ActorRegistry:
     ('NATO',)
     """
     source = os.fspath(path)
-    data = _read_bytes(source)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ActorConfigError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file with UTF-8 encoding",
-            source=source,
-            line=line,
-        ) from None
+    text, _ = read_text(source, "", what="the actor registry YAML file", error=ActorConfigError)
+    if not text.strip():
+        raise ActorConfigError("empty file; an actor registry needs a top-level 'actors' mapping", source=source)
     return parse_actors(text, source=source)
 
 
@@ -333,28 +327,6 @@ def check_actor(registry: ActorRegistry, actor_id: str) -> str:
         problem += f" ({OTHER_ACTOR!r} marks entities the registry does not know, not one of its actors)"
     origin = f" (from {registry.source})" if registry.source else ""
     raise ActorConfigError(invalid(problem, actor_id, ids, "actors", suffix=origin))
-
-
-# ------------------------------------------------------------------ reading
-
-
-def _read_bytes(source: str) -> bytes:
-    """The bytes of the registry file, or an error naming the path."""
-    if not os.path.exists(source):
-        raise ActorConfigError(
-            f"file not found (looked for {os.path.abspath(source)}); give the path of the actor registry YAML file",
-            source=source,
-        )
-    if os.path.isdir(source):
-        raise ActorConfigError("is a directory; give the path of the actor registry YAML file", source=source)
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise ActorConfigError(f"cannot read the file: {exc.strerror}", source=source) from None
-    if not data.strip():
-        raise ActorConfigError("empty file; an actor registry needs a top-level 'actors' mapping", source=source)
-    return data
 
 
 # ------------------------------------------------------------------- schema

@@ -46,13 +46,13 @@ import itertools
 import json
 import sys
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import AnalysisError
+from .resources import read_text
 from .types import SENTIMENT_LABELS
 
 __all__ = [
@@ -128,15 +128,7 @@ def load_portrayal_rule(path: str | Path | None = None) -> PortrayalRule:
     AnalysisError
         If the file is missing, not JSON, or lacks a field (naming it).
     """
-    if path is None:
-        text = resources.files("analysis.resources").joinpath("sentiment", PORTRAYAL_FILE).read_text("utf-8")
-        source = f"analysis/resources/sentiment/{PORTRAYAL_FILE}"
-    else:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise AnalysisError(f"cannot read the portrayal rule ({exc.strerror})", source=str(path)) from None
-        source = str(path)
+    text, source = read_text(path, f"sentiment/{PORTRAYAL_FILE}", what="a portrayal rule JSON file")
     try:
         data = json.loads(text)
         rule = data["rule"]

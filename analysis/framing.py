@@ -72,7 +72,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 import pandas as pd
@@ -89,6 +88,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 # repeated keys. They raise ActorConfigError, re-raised here as FrameSchemeError.
 from .errors import ActorConfigError, AnalysisError
 from .nlp import load_pipeline, sentence_ids, sentence_records
+from .resources import read_text
 from .strict_yaml import (
     absent,
     compose_yaml,
@@ -134,7 +134,6 @@ SCHEME_KEYS = ("id", "name", "citation", "description", "frames")
 #: Keys of a frame in a scheme file.
 FRAME_KEYS = ("label", "definition", "indicators", "ambiguous", "patterns", "weight")
 
-_SHIPPED_FOLDER = "analysis/resources/frames"
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _TAG = "tag:yaml.org,2002:"
 _EVIDENCE_SENTENCES = 3  # sentences quoted as an article-level frame's evidence
@@ -268,13 +267,15 @@ def load_frame_scheme(name_or_path: str | os.PathLike[str]) -> FrameScheme:
         raise TypeError(f"load_frame_scheme expects a scheme id or a path, not {type(name_or_path).__name__}")
     shipped = available_schemes()
     if isinstance(name_or_path, str) and name_or_path in shipped:
-        text = resources.files("analysis.resources").joinpath("frames", f"{name_or_path}.yaml").read_text("utf-8")
-        return _parse_frame_scheme_cached(text, source=f"{_SHIPPED_FOLDER}/{name_or_path}.yaml")
+        text, source = read_text(None, f"frames/{name_or_path}.yaml", what="a frame scheme")
+        return _parse_frame_scheme_cached(text, source=source)
     source = os.fspath(name_or_path)
     if isinstance(name_or_path, str) and not _looks_like_path(source):
         raise FrameSchemeError(invalid(f"unknown frame scheme {source!r}", source, shipped, "shipped schemes",
                                         suffix=" (or give the path of a scheme YAML file)"))
-    text = _read_text(source, shipped)
+    valid = ", ".join(repr(s) for s in shipped)
+    text, _ = read_text(source, "", what=f"a frame scheme YAML file, or a shipped scheme: {valid}",
+                        error=FrameSchemeError)
     if re.search(r"(?m)^model:", text):  # a learned scheme (python -m analysis frames learn)
         from .frame_learning import parse_learned_scheme
 
@@ -345,24 +346,6 @@ def _as_scheme_errors() -> Iterator[None]:
 
 def _looks_like_path(text: str) -> bool:
     return "/" in text or os.sep in text or text.endswith((".yaml", ".yml")) or os.path.exists(text)
-
-
-def _read_text(source: str, shipped: list[str]) -> str:
-    path = Path(source)
-    if not path.is_file():
-        problem = "is a directory" if path.is_dir() else f"file not found (looked for {path.resolve()})"
-        valid = ", ".join(repr(s) for s in shipped)
-        raise FrameSchemeError(f"{problem}; give the path of a frame scheme YAML file, or a shipped scheme: {valid}",
-                               source=source)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FrameSchemeError(f"cannot read the file: {exc.strerror}", source=source) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FrameSchemeError("not UTF-8 text; save the file with UTF-8 encoding", source=source, line=line) from None
 
 
 def fail(source: str, where: Node, message: str) -> NoReturn:

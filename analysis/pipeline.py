@@ -29,7 +29,6 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .coref import resolve_references
-from .errors import AnalysisError
 from .framing import DEFAULT_SCHEMES, PROFILE_COLUMNS, load_frame_scheme, profile_records, sentence_frame_records
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, pipeline_name, sentence_records
@@ -220,13 +219,7 @@ def check_settings(lexicon_file: str | None, schemes: tuple[str, ...], pipeline:
     for scheme in schemes:
         load_frame_scheme(scheme)
     if lexicon_file:
-        try:
-            load_lexicon(lexicon_file)
-        except UnicodeDecodeError:
-            raise AnalysisError("not UTF-8 text: a lexicon is a UTF-8 file of word<TAB>valence lines",
-                                source=lexicon_file) from None
-        except OSError as exc:
-            raise AnalysisError(f"cannot read the lexicon ({exc.strerror or exc})", source=lexicon_file) from None
+        load_lexicon(lexicon_file)
 
 
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:

@@ -45,13 +45,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 from spacy.tokens import Doc, Token
 
+from .errors import AnalysisError
 from .nlp import doc_text, sentence_ids, sentence_token_bounds
+from .resources import read_text
 from .spans import IntervalIndex
 from .types import OTHER_ACTOR, Mention, Quote
 
@@ -103,11 +104,7 @@ def load_reporting_verbs(path: str | Path | None = None) -> ReportingVerbs:
     >>> "say" in verbs, verbs.reports("vow", "xcomp"), verbs.reports("vow", "ccomp")
     (True, True, False)
     """
-    if path is None:
-        text = resources.files("analysis.resources").joinpath("reporting_verbs.txt").read_text("utf-8")
-        source = "analysis/resources/reporting_verbs.txt"
-    else:
-        text, source = Path(path).read_text("utf-8"), str(path)
+    text, source = read_text(path, "reporting_verbs.txt", what="a reporting-verb list (one lemma per line)")
     verbs = ReportingVerbs()
     for number, line in enumerate(text.splitlines(), 1):
         words = line.split("#", 1)[0].lower().split()
@@ -115,8 +112,8 @@ def load_reporting_verbs(path: str | Path | None = None) -> ReportingVerbs:
             continue
         unknown = [w for w in words[1:] if w not in STRUCTURES]
         if unknown:
-            raise ValueError(f"{source}, line {number}: unknown structure {unknown[0]!r}; "
-                             f"valid: {', '.join(STRUCTURES)}")
+            raise AnalysisError(f"unknown structure {unknown[0]!r}; valid: {', '.join(STRUCTURES)}", source=source,
+                                line=number)
         verbs[words[0]] = frozenset(words[1:] or ["clause"])
     return verbs
 

@@ -52,7 +52,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -60,6 +59,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .errors import AnalysisError
 from .nlp import doc_text, sentence_finder, sentence_ids
+from .resources import read_text
 from .types import OTHER_ACTOR, ActorRole, Descriptor, Mention, MentionSentiment
 
 __all__ = ["RoleScheme", "load_roles", "find_descriptors", "assign_roles", "MAIN_ROLES"]
@@ -100,11 +100,7 @@ def load_roles(path: str | Path | None = None) -> RoleScheme:
     >>> scheme.main_of["Tyrant"], len(scheme.main_of)
     ('antagonist', 22)
     """
-    if path is None:
-        text = resources.files("analysis.resources").joinpath("roles.yaml").read_text("utf-8")
-        source = "analysis/resources/roles.yaml"
-    else:
-        text, source = Path(path).read_text("utf-8"), str(path)
+    text, source = read_text(path, "roles.yaml", what="a role scheme YAML file")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

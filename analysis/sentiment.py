@@ -43,7 +43,6 @@ import warnings
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +52,7 @@ from spacy.tokens import Doc, Span, Token
 from .calibration import PortrayalRule, load_portrayal_rule
 from .errors import AnalysisError
 from .nlp import sentence_finder, sentence_ids
+from .resources import read_text
 from .spans import IntervalIndex
 from .types import CORPUS_ROW, OTHER_ACTOR, SENTIMENT_LABELS, Mention, MentionSentiment, Quote
 
@@ -148,15 +148,13 @@ def load_lexicon(extra: str | Path | None = None) -> Lexicon:
         parts = line.split("\t")
         if len(parts) >= 2:
             words[parts[0].lower()] = float(parts[1])
-    ours = resources.files("analysis.resources").joinpath("news_lexicon.tsv").read_text("utf-8")
-    sources = ["vaderSentiment/vader_lexicon.txt", "analysis/resources/news_lexicon.tsv"]
-    entries = _read_word_list(ours, sources[-1])
+    ours, source = read_text(None, "news_lexicon.tsv", what="a lexicon")
+    sources = ["vaderSentiment/vader_lexicon.txt", source]
+    entries = _read_word_list(ours, source)
     if extra is not None:
-        path = Path(extra)
-        if not path.is_file():
-            raise AnalysisError("lexicon file not found", source=str(path))
-        entries.update(_read_word_list(path.read_text(encoding="utf-8"), str(path)))
-        sources.append(str(path))
+        text, source = read_text(extra, "", what="a lexicon (UTF-8 lines of word<TAB>valence)")
+        entries.update(_read_word_list(text, source))
+        sources.append(source)
     phrases = {}
     for word, value in entries.items():
         if " " in word:

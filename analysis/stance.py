@@ -92,7 +92,6 @@ import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -101,6 +100,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .errors import AnalysisError
 from .nlp import doc_text, sentence_ids, sentence_records
+from .resources import read_text
 from .spans import IntervalIndex
 from .tables import replacing, write_csv, xml_safe
 from .types import AGENT_KINDS, CORPUS_ROW, OTHER_ACTOR, ActorRegistry, Mention, MentionSentiment, Quote, StanceEdge
@@ -162,15 +162,6 @@ _REFUSING = frozenset({"refuse", "decline"})  # "refused to support X": not supp
 _WHOLE = frozenset({"the", "these", "those", "all", "both", "its", "their"})  # "the two states": all of them
 
 
-def _read_cue_text(path: str | Path | None, name: str) -> tuple[str, str]:
-    if path is None:
-        return resources.files("analysis.resources").joinpath(name).read_text("utf-8"), f"analysis/resources/{name}"
-    path = Path(path)
-    if not path.is_file():
-        raise AnalysisError("cue file not found", source=str(path))
-    return path.read_text("utf-8"), str(path)
-
-
 @functools.lru_cache(maxsize=8)
 def load_relation_cues(path: str | Path | None = None) -> dict[tuple[str, str], str]:
     """(lemma, verb|noun|act) -> favor|against, from a text file (see the shipped one).
@@ -178,7 +169,7 @@ def load_relation_cues(path: str | Path | None = None) -> dict[tuple[str, str], 
     >>> load_relation_cues()[("thank", "verb")], load_relation_cues()[("ally", "noun")]
     ('favor', 'favor')
     """
-    text, source = _read_cue_text(path, "relation_cues.txt")
+    text, source = read_text(path, "relation_cues.txt", what="a relation cue file ('lemma favor|against [kind]' lines)")
     cues = {}
     for number, line in enumerate(text.splitlines(), 1):
         words = line.split("#", 1)[0].split()
@@ -203,7 +194,7 @@ def load_stance_cues(path: str | Path | None = None) -> dict[str, frozenset[str]
     >>> "poll" in cues["not_source"], "could" in cues["hypothetical"], "as if" in cues["condition"]
     (True, True, True)
     """
-    text, source = _read_cue_text(path, "stance_cues.txt")
+    text, source = read_text(path, "stance_cues.txt", what="a stance cue file ('section word' lines)")
     found: dict[str, set[str]] = {s: set() for s in CUE_SECTIONS}
     for number, line in enumerate(text.splitlines(), 1):
         words = line.split("#", 1)[0].lower().split()

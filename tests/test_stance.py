@@ -629,7 +629,7 @@ def test_researcher_stance_cue_file(tmp_path):
     bad.write_text("nonsource pamphlet\n", encoding="utf-8")
     with pytest.raises(AnalysisError, match=r"bad.txt, line 1: expected '<section> <word or phrase>'"):
         load_stance_cues(bad)
-    with pytest.raises(AnalysisError, match="cue file not found"):
+    with pytest.raises(AnalysisError, match=r"missing.txt: file not found .*; give the path of a stance cue file"):
         load_stance_cues(tmp_path / "missing.txt")
 
 
