@@ -15,9 +15,10 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   speaker's; so is an accusation: the target as the doer of a harmful act
   (``harm`` in ``resources/stance_cues.txt``: "X keeps massing troops").
   A negated cue ("did not support", "did not want X to help", "refused to
-  back") gives a neutral edge, noted in the cue. Joining a person is siding
-  with them only in an action ("joined X in calling for ..."), not company
-  ("joined Obama at the ceremony"; ``company`` in the cue file). An act
+  back") gives a neutral edge, noted in the cue. Joining a group or an
+  organisation is siding with it; joining a person is company ("joined Obama
+  at the ceremony") and joining anyone in an act ("joined X in calling on Z
+  to quit") is an attitude toward Z, not X (``company`` in the cue file). An act
   named by a noun is its doer's: "X took aim at Y", "X renewed his attack on
   Y", "X voiced support for Y", "X's attack on Y" (cues of kind ``act``; the
   doer is the noun's owner or the subject of an ``act_verb``, so "X drew
@@ -211,9 +212,10 @@ class _Who:
     """Which mention (registry actor or other entity) sits at a token."""
 
     def __init__(self, mentions: Iterable[Mention], partitive: frozenset[str] = frozenset(),
-                 parts: frozenset[tuple[int, int]] = frozenset()):
+                 parts: frozenset[tuple[int, int]] = frozenset(), followers: frozenset[str] = frozenset()):
         self.index = IntervalIndex((m.start, m.end, m) for m in mentions if m.method != "ambiguous")
         self.partitive = partitive
+        self.followers = followers
         self.parts = parts  # (start, end) of the mentions that name part of a group ("a handful of X")
 
     def at(self, token: Token) -> Mention | None:
@@ -225,6 +227,8 @@ class _Who:
         found = self.at(token)
         if found is not None:
             return found
+        if token.lemma_.lower() in self.followers:
+            return None  # "a former Romney campaign adviser", "Trump supporters": other people than the name
         for child in token.children:
             if child.dep_ in ("compound", "poss", "nmod") and child.i < token.i:
                 found = self.at(child)
@@ -433,7 +437,8 @@ class _Context:
         self.whole_of: dict[str, str] = {}  # a phrase naming part of an actor -> that actor
         named = [(m, self.part_phrase(m.start, m.end, m.actor)) for m in mentions]
         self.who = _Who([replace(m, actor=OTHER_ACTOR, canonical=part) if part else m for m, part in named],
-                        cues["partitive"], frozenset((m.start, m.end) for m, part in named if part))
+                        cues["partitive"], frozenset((m.start, m.end) for m, part in named if part),
+                        cues["follower"])
         self.sent_of = sentence_ids(doc)
         self.text_of = {s.sentence_id: s.text for s in sentence_records(doc, article_id)}.get
         self.use_quotes(quotes)
@@ -734,11 +739,12 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     if token.dep_ == "acl" and token.head.lemma_.lower() in ctx.cues["duty"]:
         return []  # "his responsibility to protect X": what he owes, not his attitude
     targets, reversed_ = _cue_targets(token, ctx, polarity)
-    if token.lemma_.lower() in ctx.cues["company"] and not any(
-            c.dep_ == "prep" and c.lower_ == "in" and any(g.tag_ == "VBG" for g in c.children)
-            for c in token.children):
-        # "joined Obama at the ceremony": company, not "joined X in calling for ..."; joining a
-        # group or an organisation ("wants to join the Legion") is still siding with it
+    if token.lemma_.lower() in ctx.cues["company"]:
+        if any(c.dep_ == "prep" and c.lower_ == "in" and any(g.tag_ == "VBG" for g in c.children)
+               for c in token.children):
+            return []  # "joined X in calling on Z to quit": the shared act is toward Z, not an attitude to X
+        # "joined Obama at the ceremony": company; joining a group or an organisation ("wants to join
+        # the Legion") is siding with it
         targets = [t for t in targets if t is not None and not ctx.is_person(t)]
     if ctx.quotes.containing(token.idx):  # the cue with its arguments says more about them than the tone around them
         covered.update((t.start, t.end) for t in targets if t is not None)
@@ -750,6 +756,9 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     passive = any(c.dep_ == "nsubjpass" for c in token.children)
     if not subjects and (not passive or any(c.lower_ in _DEONTIC for c in token.children)):
         sources = [None]  # "he must first be defeated", in the speaker's words; not "he was attacked" (by whom?)
+    if speaker is not None and _embedded(token, speaker, ctx):
+        # "officials said ... and Trump tweeted that 'we have defeated ...'": not the speaker's own words
+        sources = [s for s in sources if s is not None]
     negated = _negated(token)
     stance = "neutral" if negated else polarity
     how = f"{token.text}" + (" (negated)" if negated else "")

@@ -726,10 +726,11 @@ def test_an_attitude_reported_of_others_is_theirs_not_the_speakers():
 
 @pytest.mark.parametrize("text, expected", [
     ("The Dockworkers Union joined Ana Ortiz at the ceremony.", []),
-    ("The Dockworkers Union joined Ana Ortiz in calling for a new vote.", [("union", "favor", "mayor", "relation")]),
+    # the shared act is toward the council, not an attitude to Ortiz
+    ("The Dockworkers Union joined Ana Ortiz in calling on the Harbour Council to resign.", []),
     ("Ana Ortiz wants to join the Dockworkers Union.", [("mayor", "favor", "union", "relation")]),
 ])
-def test_joining_a_person_is_an_alignment_only_in_an_action(text, expected):
+def test_joining_a_group_is_siding_with_it_joining_a_person_is_not(text, expected):
     assert edges(text, named_mentions(text))[0] == expected
 
 
@@ -751,3 +752,26 @@ def test_a_possessive_target_is_not_one_of_several_subjects():
     text = "The Dockworkers Union criticized her plan."  # one subject: "her" may well be Ortiz
     her = mention(text, "her", "mayor", method="pronoun", canonical="Ana Ortiz")
     assert edges(text, [*named_mentions(text), her])[0] == [("union", "against", "mayor", "relation")]
+
+
+@pytest.mark.parametrize("text", [
+    "A former Ana Ortiz campaign adviser praised the Dockworkers Union.",
+    "Ana Ortiz supporters praised the Dockworkers Union.",
+])
+def test_the_act_of_someones_adviser_or_supporters_is_not_theirs(text):
+    found, _ = edges(text, named_mentions(text))
+    assert not [e for e in found if e[0] == "mayor"]
+
+
+def test_a_cue_in_someone_elses_words_inside_a_quote_is_not_the_speakers():
+    # Brennaker reports what Ortiz wrote; "we have defeated" is Ortiz's boast, not Brennaker's attack
+    text = 'Tomas Brennaker said the vote was late, and Ana Ortiz wrote that "we have defeated the Harbour Council."'
+    q = quote(text, 'the vote was late, and Ana Ortiz wrote that "we have defeated the Harbour Council."',
+              "Tomas Brennaker", kind="indirect")
+    found, _ = edges(text, named_mentions(text), [q])
+    assert ("union", "against", "council", "relation") not in found
+    # in his own words the same cue is his
+    text = 'Tomas Brennaker said "we have defeated the Harbour Council."'
+    q = quote(text, "we have defeated the Harbour Council.", "Tomas Brennaker")
+    found, _ = edges(text, named_mentions(text), [q])
+    assert ("union", "against", "council", "relation") in found
