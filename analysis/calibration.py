@@ -151,7 +151,7 @@ def load_portrayal_rule(path: str | Path | None = None) -> PortrayalRule:
 def portrayal_counts(sentiment: pd.DataFrame, band: float, *, voice: str = "all") -> pd.DataFrame:
     """Per (article_id, actor): ``n``, ``negative`` (mentions with score <= -band)
     and ``positive`` (score >= band), over all voices (``voice="all"``) or one
-    (``"author"``): the counts the rule reads, as :func:`analysis.sentiment.summarize_sentiment`
+    (``"author"``): the counts the rule reads, as :func:`analysis.summaries.summarize_sentiment`
     gathers them."""
     rows = sentiment if voice == "all" else sentiment[sentiment.voice == voice]
     marked = rows.assign(negative=rows.score <= -band, positive=rows.score >= band)

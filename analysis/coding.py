@@ -78,7 +78,7 @@ import pandas as pd
 
 from .errors import AnalysisError
 from .roles import MAIN_ROLES
-from .stance import NET_BAND, stance_node
+from .summaries import NET_BAND, stance_node
 from .types import OTHER_ACTOR, SENTIMENT_LABELS, STANCES
 
 __all__ = [

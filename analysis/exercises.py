@@ -28,7 +28,7 @@ import pandas as pd
 
 from .coding import TASKS, is_coded
 from .errors import AnalysisError
-from .quotes import UNNAMED_SOURCE, speaker_shares
+from .summaries import UNNAMED_SOURCE, speaker_shares
 from .types import OTHER_ACTOR
 
 __all__ = ["build_exercises", "check_aliases", "check_voices", "check_framing", "NAMED_METHODS", "simulate_coder"]

@@ -34,19 +34,18 @@ from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, pipeline_name, sentence_records
 from .quotes import attach_speakers, extract_quotes
 from .roles import assign_roles, find_descriptors
-from .sentiment import (
-    BACKENDS,
-    Lexicon,
+from .sentiment import BACKENDS, Lexicon, default_backend, load_lexicon, score_sentiment
+from .stance import find_stance
+from .summaries import (
+    SENTIMENT_SUMMARY_COLUMNS,
+    STANCE_SUMMARY_COLUMNS,
     count_groups_into,
-    default_backend,
-    load_lexicon,
-    score_sentiment,
+    count_stance_into,
     summarize_counts,
     summarize_sentiment,
+    summarize_stance,
+    write_network,
 )
-from .sentiment import SUMMARY_COLUMNS as SENTIMENT_SUMMARY_COLUMNS
-from .stance import SUMMARY_COLUMNS as STANCE_SUMMARY_COLUMNS
-from .stance import count_stance_into, find_stance, summarize_stance, write_network
 from .tables import record_columns, write_csv
 from .types import (
     ActorRegistry,

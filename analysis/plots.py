@@ -293,7 +293,7 @@ def highlight_quotes(text: str, quotes: pd.DataFrame, *, registry: ActorRegistry
 def plot_speaker_shares(shares: pd.DataFrame, *, registry: ActorRegistry | None = None, title: str | None = None,
                         ax=None):
     """Horizontal stacked bars: each speaker actor's share of the quoted words,
-    split into direct and indirect speech (:func:`analysis.quotes.speaker_shares`,
+    split into direct and indirect speech (:func:`analysis.summaries.speaker_shares`,
     one article or summed over several)."""
     data = shares.groupby(["speaker_actor", "kind"], as_index=False).words.sum()
     total = data.words.sum() or 1
@@ -342,7 +342,7 @@ def plot_tone_heatmap(summary: pd.DataFrame, *, registry: ActorRegistry | None =
     Parameters
     ----------
     summary
-        ``actor_summary`` rows (:func:`analysis.sentiment.summarize_sentiment`).
+        ``actor_summary`` rows (:func:`analysis.summaries.summarize_sentiment`).
     voice
         ``all`` (every voice), ``author`` (the journalist's own words).
     titles
@@ -540,7 +540,7 @@ def plot_stance_networks(summary: pd.DataFrame, registry: ActorRegistry | None, 
                          titles: dict | None = None, columns: int = 2):
     """The stance networks of several articles side by side (one panel each),
     every node in the same place in every panel."""
-    from .stance import stance_graph
+    from .summaries import stance_graph
 
     rows = -(-len(article_ids) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(7 * columns, 6.5 * rows), squeeze=False)
@@ -566,7 +566,7 @@ def plot_stance_networks(summary: pd.DataFrame, registry: ActorRegistry | None, 
 def plot_speakers_by_article(shares: pd.DataFrame, *, registry: ActorRegistry | None = None,
                              titles: dict | None = None, title: str | None = None, ax=None):
     """Stacked bars, one per article: each speaker actor's share of the article's
-    quoted words (:func:`analysis.quotes.speaker_shares`, direct and indirect together)."""
+    quoted words (:func:`analysis.summaries.speaker_shares`, direct and indirect together)."""
     data = shares.groupby(["article_id", "speaker_actor"], as_index=False).share.sum()
     wide = data.pivot_table(index="article_id", columns="speaker_actor", values="share", fill_value=0.0)
     order = [a for a in (registry.ids if registry is not None else []) if a in wide.columns]
@@ -607,7 +607,7 @@ def plot_stance_matrix(matrix: pd.DataFrame, *, registry: ActorRegistry | None =
     Parameters
     ----------
     matrix
-        :func:`analysis.stance.stance_matrix` (net stance).
+        :func:`analysis.summaries.stance_matrix` (net stance).
     n
         The same matrix of evidence counts (``stance_matrix(..., values="n")``):
         each cell then shows its n (n=1: a single piece of evidence).

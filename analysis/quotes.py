@@ -47,7 +47,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 from spacy.tokens import Doc, Token
 
 from .errors import AnalysisError
@@ -63,9 +62,7 @@ __all__ = [
     "attach_speakers",
     "quote_spans",
     "load_reporting_verbs",
-    "speaker_shares",
     "QuoteSpan",
-    "UNNAMED_SOURCE",
     "AFFILIATION_ROLES",
     "NOT_SPEAKING_FOR",
     "AUTHORED_TEXTS",
@@ -877,9 +874,6 @@ def _same_speaker_goes_on(quotes: list[Quote], mentions: list[Mention], doc: Doc
     return out
 
 
-#: What ``speaker_shares`` calls quotes of unnamed and generic sources.
-UNNAMED_SOURCE = "unnamed source"
-
 _PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you", "who", "this", "that", "one", "someone",
                        "him", "her", "them"})
 
@@ -905,42 +899,3 @@ def attach_speakers(quotes: Iterable[Quote], mentions: Iterable[Mention], doc: D
     speaker goes on ("added", "continued").
     """
     return _attach([replace(q, speaker="", speaker_actor="") for q in quotes], list(mentions), doc, going_on=True)
-
-
-def speaker_shares(quotes: pd.DataFrame, *, by: str = "speaker_actor") -> pd.DataFrame:
-    """Who speaks and how much: quotes and quoted words per speaker, direct vs indirect.
-
-    Parameters
-    ----------
-    quotes
-        ``quotes.csv`` rows.
-    by
-        ``speaker_actor`` (actors; unnamed and generic sources become
-        ``unnamed source``, unresolved or missing speakers ``unknown``) or
-        ``speaker`` (each named person).
-
-    Returns
-    -------
-    DataFrame
-        ``article_id, <by>, kind, quotes, words, share``: ``share`` is the
-        speaker's share of all quoted words in the article (direct and
-        indirect together).
-
-    >>> q = pd.DataFrame({"article_id": ["a", "a"], "speaker_actor": ["putin", ""], "kind": ["direct", "indirect"],
-    ...                   "text": ["one two three", "four"]})
-    >>> speaker_shares(q)[["speaker_actor", "kind", "words", "share"]].values.tolist()
-    [['putin', 'direct', 3, 0.75], ['unknown', 'indirect', 1, 0.25]]
-    """
-    columns = ["article_id", by, "kind", "quotes", "words", "share"]
-    if quotes.empty:
-        return pd.DataFrame(columns=columns)
-    data = quotes.assign(words=quotes.text.fillna("").str.split().str.len())
-    data[by] = data[by].fillna("")
-    if "speaker_kind" in data:  # unnamed sources ("officials", "a spokesman") apart from no speaker found
-        data.loc[(data[by] == "") & (data.speaker_kind == "unnamed"), by] = UNNAMED_SOURCE
-    data[by] = data[by].replace("", "unknown")
-    table = data.groupby(["article_id", by, "kind"], as_index=False).agg(quotes=("text", "size"),
-                                                                          words=("words", "sum"))
-    totals = table.groupby("article_id").words.transform("sum")
-    table["share"] = (table.words / totals).round(4)
-    return table.sort_values(["article_id", "words"], ascending=[True, False], ignore_index=True)[columns]

@@ -157,7 +157,7 @@ def write_run_figures(out: Path, figures: Path, registry, corpus: str | Path) ->
 
     from .corpus import scan_corpus
     from .plots import article_caption, article_dispersion_figure, plot_speaker_shares, save_figure
-    from .quotes import speaker_shares
+    from .summaries import speaker_shares
     from .types import Article
 
     analysed = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)

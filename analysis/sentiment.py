@@ -37,24 +37,20 @@ Examples
 from __future__ import annotations
 
 import functools
-import heapq
 import math
 import warnings
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
-from .calibration import PortrayalRule, load_portrayal_rule
 from .errors import AnalysisError
 from .nlp import sentence_finder, sentence_ids
 from .resources import read_text
 from .spans import IntervalIndex
-from .types import CORPUS_ROW, OTHER_ACTOR, SENTIMENT_LABELS, Mention, MentionSentiment, Quote
+from .types import OTHER_ACTOR, SENTIMENT_LABELS, Mention, MentionSentiment, Quote
 
 __all__ = [
     "BACKENDS",
@@ -66,10 +62,6 @@ __all__ = [
     "clause_scope",
     "score_sentiment",
     "judge_target",
-    "summarize_sentiment",
-    "summarize_counts",
-    "count_groups_into",
-    "SUMMARY_COLUMNS",
     "LexiconPredictor",
     "target_predictor",
 ]
@@ -614,190 +606,6 @@ class LexiconPredictor:
             label = _lexicon_judgment(target, self.lexicon)[0] if target is not None and len(target) else "neutral"
             out[i, SENTIMENT_LABELS.index(label)] = 1.0
         return out
-
-
-# --------------------------------------------------------------------------- aggregation
-
-SUMMARY_COLUMNS = ["article_id", "actor", "voice", "voice_actor", "mentions", "negative", "neutral", "positive",
-                   "mean_score", "net_tone", "net_tone_low", "net_tone_high", "label", "label_confidence",
-                   "label_evidence"]
-#: Mentions kept per group and direction as the evidence of its portrayal label.
-_EVIDENCE_MENTIONS = 3
-
-
-class _ToneTally:
-    """What the summary needs from one group's mentions, gathered one row at a
-    time (so a batch run streams): counts by label, the score sum, how many
-    mentions are confidently negative / positive (``|score| >= band``) and the
-    most negative and most positive mentions, as evidence."""
-
-    __slots__ = ("confident", "highest", "labels", "lowest", "score_sum")
-
-    def __init__(self):
-        self.labels = [0, 0, 0]
-        self.score_sum = 0.0
-        self.confident = [0, 0]  # score <= -band, score >= band
-        self.lowest: list = []  # heap of (-score, mention): the most negative mentions
-        self.highest: list = []  # heap of (score, mention): the most positive mentions
-
-    def add(self, label: str, score: float, mention: tuple, band: float) -> None:
-        self.labels[SENTIMENT_LABELS.index(label)] += 1
-        self.score_sum += score
-        self.confident[0] += score <= -band
-        self.confident[1] += score >= band
-        for heap, key in ((self.lowest, -score), (self.highest, score)):
-            if len(heap) < _EVIDENCE_MENTIONS:
-                heapq.heappush(heap, (key, mention))
-            else:
-                heapq.heappushpop(heap, (key, mention))
-
-
-def _mention_of(row: dict) -> tuple:
-    """(article_id, sentence_id, start, text, score, voice): where a researcher finds the row in ``sentiment.csv``."""
-    def number(key):
-        value = row.get(key)
-        return int(value) if isinstance(value, int | float) and value == value else -1
-
-    text = row.get("text") if isinstance(row.get("text"), str) else ""
-    return (str(row["article_id"]), number("sentence_id"), number("start"), text, round(float(row["score"]), 2),
-            str(row.get("voice") or "author"))
-
-
-def count_groups_into(counts: dict, rows: Iterable[dict], *, rule: PortrayalRule | None = None) -> dict:
-    """Add sentiment rows (dicts with ``article_id, actor, voice, voice_actor,
-    label, score`` and, for the evidence, ``sentence_id, start, text``) to
-    ``counts``: (article_id, actor, voice, voice_actor) -> a tally, for each
-    article and for the corpus, for all voices together and for each voice.
-    ``rule`` (default: the shipped :func:`~analysis.calibration.load_portrayal_rule`)
-    gives the band of a confident mention. Returns ``counts``."""
-    band = (rule or load_portrayal_rule()).band
-    for row in rows:
-        voice_actor = row.get("voice_actor") if isinstance(row.get("voice_actor"), str) else ""
-        score, mention = float(row["score"]), _mention_of(row)
-        for article_id in (row["article_id"], CORPUS_ROW):
-            for voice, vactor in (("all", ""), (row["voice"], voice_actor)):
-                tally = counts.get((article_id, row["actor"], voice, vactor))
-                if tally is None:
-                    tally = counts[(article_id, row["actor"], voice, vactor)] = _ToneTally()
-                tally.add(row["label"], score, mention, band)
-    return counts
-
-
-def _pointer(mention: tuple, corpus: bool) -> str:
-    article_id, sentence_id, start, text, score, voice = mention
-    where = f"{article_id} " if corpus else ""
-    words = "" if voice == "author" else f" ({voice}'s words)"
-    return f"[{where}s{sentence_id} @{start}] {text!r} {score:+.2f}{words}"
-
-
-def _label_evidence(tally: _ToneTally, label: str, rule: PortrayalRule, corpus: bool) -> str:
-    """The counts the rule read, the rule, and the mentions that decided."""
-    n = sum(tally.labels)
-    neg, pos = tally.confident
-    counts = (f"{neg} of {n} mention(s) at score <= {-rule.band:+.2f}, {pos} at >= {rule.band:+.2f}")
-    lowest = [m for _, m in sorted(tally.lowest, reverse=True) if m[4] <= -rule.band]
-    highest = [m for _, m in sorted(tally.highest, reverse=True) if m[4] >= rule.band]
-    if label == "negative":
-        shown = "deciding: " + "; ".join(_pointer(m, corpus) for m in lowest)
-    elif label == "positive":
-        shown = "deciding: " + "; ".join(_pointer(m, corpus) for m in highest)
-    else:
-        strongest = [*lowest[:2], *highest[:2]]
-        shown = ("strongest, not enough: " + "; ".join(_pointer(m, corpus) for m in strongest) if strongest
-                 else "no confident non-neutral mention")
-    return f"{label}: {counts} ({rule.describe(label)}); {shown}"
-
-
-def summarize_counts(counts: dict, *, rng: np.random.Generator, n_boot: int = 1000,
-                     rule: PortrayalRule | None = None) -> pd.DataFrame:
-    """The summary table from the tallies of :func:`count_groups_into` (see
-    :func:`summarize_sentiment`).
-
-    The bootstrap resamples the group's mentions: with counts only, a resample
-    is a multinomial draw of n labels with the observed shares, the same
-    distribution as drawing mentions with replacement. Each group draws from
-    its own generator, seeded by ``rng`` and the group's key, so a group gets
-    the same interval however the counts were gathered (in memory or streamed
-    from a batch run) and whichever other groups are summarised with it. ``label``,
-    ``label_confidence`` and ``label_evidence`` come from ``rule`` (default:
-    the shipped one; it must be the rule the counts were gathered with).
-    """
-    rule = rule or load_portrayal_rule()
-    rows = []
-    base = int(rng.integers(2**32))
-    for key in sorted(counts):
-        tally = counts[key]
-        negative, neutral, positive = tally.labels
-        n = negative + neutral + positive
-        shares = np.array([negative, neutral, positive], dtype=float) / n
-        own = np.random.default_rng([base, zlib.crc32("\x1f".join(map(str, key)).encode("utf-8"))])
-        draws = own.multinomial(n, shares, size=n_boot)
-        tones = (draws[:, 2] - draws[:, 0]) / n
-        label, confidence = rule.decide(n, *tally.confident)
-        rows.append([*key, n, negative, neutral, positive, round(tally.score_sum / n, 4),
-                     round((positive - negative) / n, 4), round(float(np.percentile(tones, 2.5)), 4),
-                     round(float(np.percentile(tones, 97.5)), 4), label, confidence,
-                     _label_evidence(tally, label, rule, key[0] == CORPUS_ROW)])
-    table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    rank = table.voice.map(lambda v: {"all": 0, "author": 1}.get(v, 2))
-    corpus = table.article_id == CORPUS_ROW
-    return table.assign(_c=corpus, _r=rank).sort_values(["_c", "article_id", "actor", "_r", "voice"]).drop(
-        columns=["_c", "_r"]).reset_index(drop=True)
-
-
-def summarize_sentiment(sentiment: pd.DataFrame, *, by: str = "speaker", n_boot: int = 1000,
-                        seed: int = 0, rule: PortrayalRule | None = None) -> pd.DataFrame:
-    """Per actor, per article and for the whole corpus: mentions, counts by label,
-    mean score and net tone ((positive - negative) / n) with a 95% bootstrap
-    interval, for all voices together, the author's voice, and each speaker's;
-    and the **portrayal**: a label that most actors in news get as neutral,
-    with its calibrated confidence and the mentions that decided it.
-
-    Parameters
-    ----------
-    sentiment
-        ``sentiment.csv`` rows.
-    by
-        ``speaker``: one voice per quoted person; ``actor``: quoted voices
-        grouped by the speaker's actor (``voice`` then reads "quoted: exiles").
-    n_boot, seed
-        Bootstrap resamples and random seed (results are reproducible).
-    rule
-        The portrayal rule (:class:`~analysis.calibration.PortrayalRule`);
-        default: the shipped ``resources/sentiment/portrayal.json``.
-
-    Returns
-    -------
-    DataFrame
-        ``article_id`` (``(corpus)`` for the corpus rows), ``actor``, ``voice``
-        (``all``, ``author`` or a speaker), ``voice_actor``, ``mentions``,
-        ``negative``, ``neutral``, ``positive``, ``mean_score``, ``net_tone``,
-        ``net_tone_low``, ``net_tone_high``, ``label`` (negative / neutral /
-        positive), ``label_confidence`` (the cross-validated precision of that
-        label on BASIL), ``label_evidence`` (the counts the rule read, the rule,
-        and up to three deciding mentions as ``[s<sentence_id> @<start>] 'text'
-        score``, the keys of their ``sentiment.csv`` rows).
-
-    Notes
-    -----
-    The portrayal rule (:mod:`analysis.calibration`) counts confidently
-    negative and positive mentions (``|score| >= band``) and asks for enough of
-    them, and a large enough share, before leaving neutral. It was fitted on
-    the BASIL development half (Fan et al., EMNLP 2019) against the annotators'
-    ``author_feeling`` labels, with cross-validation grouped by event triplet.
-    Corpus rows apply the same rule to all of an actor's mentions in the corpus.
-    """
-    if by not in ("speaker", "actor"):
-        raise AnalysisError(f"by={by!r}; valid: 'speaker', 'actor'", source="summarize_sentiment")
-    if sentiment.empty:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    data = sentiment.assign(voice_actor=sentiment.voice_actor.fillna(""))
-    if by == "actor":
-        quoted = data.voice != "author"
-        data.loc[quoted, "voice"] = "quoted: " + data.loc[quoted, "voice_actor"].replace("", "unknown")
-    rule = rule or load_portrayal_rule()
-    counts = count_groups_into({}, data.to_dict("records"), rule=rule)
-    return summarize_counts(counts, rng=np.random.default_rng(seed), n_boot=n_boot, rule=rule)
 
 
 def target_predictor(backend: str | None = None, *, lexicon: Lexicon | None = None):

@@ -61,11 +61,9 @@ counts a whole group credited for a few members as wrong.
 
 Every edge keeps its cue, its sentence, the reason it was kept and a
 confidence; the cues and their lists are data files a researcher can edit.
-Edges are aggregated per article and over the corpus
-(:func:`summarize_stance`; an edge with a single piece of evidence is marked
-so in its ``evidence``), and turned into a networkx graph
-(:func:`stance_graph`) whose GraphML export keeps every node and edge
-attribute, and an actor x actor matrix.
+The edges are aggregated per article and over the corpus, and drawn as a
+network and a matrix, in :mod:`analysis.summaries` (:func:`~analysis.summaries.summarize_stance`,
+:func:`~analysis.summaries.stance_graph`).
 
 Notes
 -----
@@ -95,37 +93,22 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-import networkx as nx
-import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from .errors import AnalysisError
 from .nlp import doc_text, sentence_ids, sentence_records
 from .resources import read_text
 from .spans import IntervalIndex
-from .tables import replacing, write_csv, xml_safe
-from .types import AGENT_KINDS, CORPUS_ROW, OTHER_ACTOR, ActorRegistry, Mention, MentionSentiment, Quote, StanceEdge
+from .types import AGENT_KINDS, OTHER_ACTOR, ActorRegistry, Mention, MentionSentiment, Quote, StanceEdge
 
 __all__ = [
     "load_relation_cues",
     "load_stance_cues",
     "find_stance",
-    "stance_node",
-    "count_stance_into",
-    "summarize_stance",
-    "stance_graph",
-    "stance_matrix",
-    "write_graphml",
-    "write_network",
-    "SUMMARY_COLUMNS",
     "CUE_SECTIONS",
     "MIN_QUOTE_CONFIDENCE",
 ]
 
-SUMMARY_COLUMNS = ["article_id", "source", "target", "source_actor", "target_actor", "favor", "against", "neutral",
-                   "n", "net", "stance", "evidence"]
-#: |net| at or above this makes an aggregated edge favor or against.
-NET_BAND = 0.2
 #: Sections of ``resources/stance_cues.txt``.
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
@@ -144,8 +127,6 @@ CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypotheti
 #: favour for 5 of 6 at p >= 0.97 and 2 of 14 below (see README).
 MIN_QUOTE_CONFIDENCE = {"direct": {"against": 0.8, "favor": 0.97}, "indirect": {"against": 0.95, "favor": 0.97},
                         "judgment": {"against": 0.95, "favor": 0.9}}
-#: Note added to the evidence of aggregated edges resting on one row only.
-SINGLE_EVIDENCE = "(single evidence) "
 _TARGET_DEPS = ("dobj", "pobj", "dative", "attr", "oprd")
 _SUBJECT_CLIMB = ("xcomp", "conj", "advcl", "acl")
 #: Named-entity labels of things that hold no attitude (a source must be an agent).
@@ -1036,114 +1017,3 @@ def find_stance(
         unique.setdefault((e.source_actor, e.source_name, e.target_actor, e.target_name, e.sentence_id, e.cue), e)
     return sorted((e for e in unique.values() if _keep(e)), key=lambda e: (e.sentence_id, e.basis, e.source_actor,
                                                                           e.target_actor))
-
-
-# --------------------------------------------------------------------------- aggregation and network
-
-
-def stance_node(actor: str, name: str) -> str:
-    """A registry actor's id, or ``other:<Name>`` ("officials" and "Officials" are one node)."""
-    return actor if actor != OTHER_ACTOR else f"other:{name[:1].upper()}{name[1:]}"
-
-
-def count_stance_into(counts: dict, rows: Iterable[dict]) -> dict:
-    """Add ``stance.csv`` rows (dicts) to counts per (article, source node, target
-    node), for each article and for the corpus (``(corpus)``)."""
-    for row in rows:
-        src = stance_node(row["source_actor"], row["source_name"])
-        tgt = stance_node(row["target_actor"], row["target_name"])
-        for article_id in (row["article_id"], CORPUS_ROW):
-            entry = counts.setdefault((article_id, src, tgt), {"favor": 0, "against": 0, "neutral": 0,
-                                                                "source_actor": row["source_actor"],
-                                                                "target_actor": row["target_actor"],
-                                                                "evidence": []})
-            entry[row["stance"]] += 1
-            if len(entry["evidence"]) < 3:
-                entry["evidence"].append(f"[{row['stance']}] {row['evidence']}")
-    return counts
-
-
-def summarize_stance(counts: dict) -> pd.DataFrame:
-    """Aggregated edges: counts by stance, n, net = (favor - against) / n, the
-    overall stance (favor or against when |net| >= 0.2, else neutral), and up
-    to three pieces of evidence; an edge resting on one row (n = 1) has
-    evidence starting with "(single evidence)"."""
-    rows = []
-    for (article_id, src, tgt) in sorted(counts):
-        c = counts[(article_id, src, tgt)]
-        n = c["favor"] + c["against"] + c["neutral"]
-        net = (c["favor"] - c["against"]) / n
-        stance = "favor" if net >= NET_BAND else "against" if net <= -NET_BAND else "neutral"
-        evidence = (SINGLE_EVIDENCE if n == 1 else "") + " | ".join(c["evidence"])
-        rows.append([article_id, src, tgt, c["source_actor"], c["target_actor"], c["favor"], c["against"],
-                     c["neutral"], n, round(net, 4), stance, evidence])
-    table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    corpus = table.article_id == CORPUS_ROW
-    return table.assign(_c=corpus).sort_values(["_c", "article_id", "source", "target"]).drop(
-        columns="_c").reset_index(drop=True)
-
-
-def stance_graph(summary: pd.DataFrame, registry: ActorRegistry | None = None, *,
-                 article_id: str = CORPUS_ROW) -> nx.DiGraph:
-    """A directed graph of the aggregated edges of one article (or the corpus).
-
-    Nodes carry ``label``, ``kind`` and ``in_registry``; edges ``favor``,
-    ``against``, ``neutral``, ``n``, ``net``, ``stance`` and ``evidence``.
-    """
-    graph = nx.DiGraph(article_id=article_id)
-    rows = summary[summary.article_id == article_id]
-    for node in sorted(set(rows.source) | set(rows.target)):
-        known = registry is not None and node in registry.ids
-        actor = registry.get(node) if known else None
-        graph.add_node(node, label=actor.label if actor else node.removeprefix("other:"),
-                       kind=actor.kind if actor else "other", in_registry=bool(known))
-    for row in rows.itertuples():
-        graph.add_edge(row.source, row.target, favor=int(row.favor), against=int(row.against),
-                       neutral=int(row.neutral), n=int(row.n), net=float(row.net), stance=row.stance,
-                       evidence=row.evidence)
-    return graph
-
-
-def write_graphml(graph: nx.DiGraph, path: str | Path) -> Path:
-    """GraphML with every node and edge attribute (typed: int, float, bool, string).
-
-    Characters XML cannot hold (control characters such as a vertical tab or
-    NUL in an article) are replaced by U+FFFD in node ids and text attributes
-    of the file only; the tables keep the original text. The file is written
-    whole or not at all (a temporary file renamed into place).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    names: dict = {}
-    for node in graph:  # control characters removed, names kept apart
-        name = xml_safe(node) if isinstance(node, str) else node
-        while name != node and (name in graph or name in names.values()):
-            name = f"{name}\ufffd"
-        names[node] = name
-    safe = nx.relabel_nodes(graph, names, copy=True)
-    for attrs in [safe.graph, *(a for _, a in safe.nodes(data=True)), *(a for _, _, a in safe.edges(data=True))]:
-        for key, value in attrs.items():
-            if isinstance(value, str):
-                attrs[key] = xml_safe(value)
-    with replacing(path) as tmp:
-        nx.write_graphml(safe, tmp, infer_numeric_types=True)
-    return path
-
-
-def stance_matrix(summary: pd.DataFrame, *, article_id: str = CORPUS_ROW, values: str = "net") -> pd.DataFrame:
-    """Source x target matrix of one ``stance_summary`` column (rows: who;
-    columns: toward whom): ``net`` stance by default, ``n`` for the pieces of
-    evidence behind each cell."""
-    rows = summary[summary.article_id == article_id]
-    nodes = sorted(set(rows.source) | set(rows.target))
-    matrix = rows.pivot_table(index="source", columns="target", values=values, aggfunc="first")
-    return matrix.reindex(index=nodes, columns=nodes)
-
-
-
-def write_network(summary: pd.DataFrame, out_dir: str | Path, registry: ActorRegistry | None = None) -> list[Path]:
-    """Write ``stance_summary.csv``, the corpus ``stance_matrix.csv`` and ``stance.graphml``."""
-    out = Path(out_dir)
-    return [write_csv(summary, out / "stance_summary.csv"),
-            write_csv(stance_matrix(summary), out / "stance_matrix.csv", index=True),
-            write_graphml(stance_graph(summary, registry), out / "stance.graphml")]

@@ -323,7 +323,7 @@ def test_speaker_kinds(text, speaker, actor, kind):
 def test_shares_keep_unnamed_sources_apart_from_no_speaker_found():
     import pandas as pd
 
-    from analysis.quotes import UNNAMED_SOURCE, speaker_shares
+    from analysis.summaries import UNNAMED_SOURCE, speaker_shares
 
     quotes = pd.DataFrame({"article_id": ["a"] * 3, "speaker_actor": ["marlow", "", ""], "kind": ["direct"] * 3,
                            "speaker_kind": ["named", "unnamed", "none"], "text": ["a b", "c d e", "f"]})

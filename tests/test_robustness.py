@@ -190,7 +190,7 @@ def test_control_characters_reach_every_output_file_safely(tmp_path_factory, con
 def test_graphml_writer_replaces_xml_invalid_characters_only_in_the_file(tmp_path):
     import networkx as nx
 
-    from analysis.stance import write_graphml
+    from analysis.summaries import write_graphml
 
     graph = nx.DiGraph(article_id="(corpus)")
     graph.add_node("other:Vin\x0bter", label="Vin\x0bter", kind="other", in_registry=False)

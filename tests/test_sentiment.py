@@ -13,15 +13,8 @@ from analysis.calibration import main as calibration_main
 from analysis.errors import AnalysisError
 from analysis.nlp import parse
 from analysis.pipeline import analyze_doc
-from analysis.sentiment import (
-    clause_scope,
-    count_groups_into,
-    judge_target,
-    load_lexicon,
-    score_sentiment,
-    summarize_counts,
-    summarize_sentiment,
-)
+from analysis.sentiment import clause_scope, judge_target, load_lexicon, score_sentiment
+from analysis.summaries import count_groups_into, summarize_counts, summarize_sentiment
 from analysis.types import Article
 
 HARBOUR = parse_actors("""

@@ -15,17 +15,8 @@ import pytest
 from analysis.actors import parse_actors
 from analysis.errors import AnalysisError
 from analysis.nlp import parse
-from analysis.stance import (
-    MIN_QUOTE_CONFIDENCE,
-    count_stance_into,
-    find_stance,
-    load_relation_cues,
-    load_stance_cues,
-    stance_graph,
-    stance_matrix,
-    summarize_stance,
-    write_graphml,
-)
+from analysis.stance import MIN_QUOTE_CONFIDENCE, find_stance, load_relation_cues, load_stance_cues
+from analysis.summaries import count_stance_into, stance_graph, stance_matrix, summarize_stance, write_graphml
 from analysis.types import OTHER_ACTOR, Mention, MentionSentiment, Quote
 
 REGISTRY = parse_actors("""
