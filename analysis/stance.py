@@ -57,7 +57,11 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
 A part of a group or organisation ("five Republican senators", "a handful of
 House Democrats", "some of X", "other Democrats") is a source or target of its
 own, named by the whole phrase, not the group actor: the protocol we judge by
-counts a whole group credited for a few members as wrong.
+counts a whole group credited for a few members as wrong. So is someone who
+speaks for a person ("Trump spokeswoman Katrina Pierson", "Grimm's lawyer"),
+whom the speaker stage credits to that person: the attitude is the
+spokeswoman's, and what she says of the person she speaks for argues that
+person's side (no edge). An organisation's spokesman still speaks for it.
 
 Every edge keeps its cue, its sentence, the reason it was kept and a
 confidence; the cues and their lists are data files a researcher can edit.
@@ -416,6 +420,7 @@ class _Context:
         self.doc, self.cues, self.registry, self.article_id = doc, cues, registry, article_id
         self.relation_cues = relation_cues
         self.whole_of: dict[str, str] = {}  # a phrase naming part of an actor -> that actor
+        self.principal: dict[int, str] = {}  # quote id -> the person its speaker speaks for
         named = [(m, self.part_phrase(m.start, m.end, m.actor)) for m in mentions]
         self.who = _Who([replace(m, actor=OTHER_ACTOR, canonical=part) if part else m for m, part in named],
                         cues["partitive"], frozenset((m.start, m.end) for m, part in named if part),
@@ -507,9 +512,16 @@ class _Context:
 
     def as_part(self, quote: Quote) -> Quote:
         """A speaker named as part of a group ("five X senators", "a handful of
-        X", "a group of X") is not the whole group: it speaks as itself."""
+        X", "a group of X") is not the whole group: it speaks as itself. So
+        does someone who speaks for a person ("Trump spokeswoman Katrina
+        Pierson", "Grimm's lawyer"): their attitude is theirs, not the
+        person's (an organisation's spokesman still speaks for it)."""
         if quote.speaker_start < 0:
             return quote
+        advocate = self.for_a_person(quote)
+        if advocate:
+            self.principal[quote.quote_id] = quote.speaker_actor
+            return replace(quote, speaker=advocate, speaker_actor=OTHER_ACTOR)
         phrase = self.part_phrase(quote.speaker_start, quote.speaker_end, quote.speaker_actor)
         if phrase:
             return replace(quote, speaker=phrase, speaker_actor=OTHER_ACTOR)
@@ -525,6 +537,21 @@ class _Context:
                 self.whole_of[phrase.text] = inner[0].actor
             return replace(quote, speaker=phrase.text)  # "A group" -> "A group of the Dockworkers Union"
         return quote
+
+    def for_a_person(self, quote: Quote) -> str:
+        """The name of someone who speaks for a registry person without being
+        that person ("Katrina Pierson" for Trump, "Her spokesman" for Jan
+        Brewer), or ``""``: the speaker's own name where it is none of the
+        person's, else the speaker phrase with its advocate's role."""
+        actor = self.registry.get(quote.speaker_actor) if (
+            self.registry is not None and quote.speaker_actor in self.registry.ids) else None
+        if actor is None or actor.kind != "person":
+            return ""
+        words = {w.lower().strip(".,") for name in (*actor.names, *actor.aliases, actor.label) for w in name.split()}
+        said = [w.lower().strip(".,") for w in quote.speaker.split()]
+        if said and said[-1] not in words:
+            return quote.speaker
+        return quote.speaker_text if self.speaks_for(quote, actor.id) else ""
 
     def speaks_for(self, quote: Quote, actor: str) -> bool:
         """Is the speaker an advocate of ``actor`` ("a lawyer for X", "X's spokesman")?"""
@@ -599,7 +626,7 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
             continue  # "It's X's job to keep the caucus together": what X owes, not a judgment of X
         if _judged_by_a_noun(token, ctx):
             continue  # "a critic of X", "an ally of X": the noun's holder is related to X (the noun rule)
-        if ctx.speaks_for(quote, j.actor):
+        if ctx.speaks_for(quote, j.actor) or ctx.principal.get(quote.quote_id) == j.actor:
             continue  # "a lawyer for X", "X's spokesman": the speaker argues X's side
         inside = (quote.start, quote.end) if quote.kind == "direct" else None
         if (_unreal(token, ctx.cues) or _denied(token, ctx.cues, ctx.relation_cues, inside)
@@ -1012,6 +1039,9 @@ def find_stance(
     # "a group of exiles say they want to fight": part of an actor about that actor is about itself
     edges = [e for e in edges if not (whole_of.get(e.source_name) == e.target_actor != OTHER_ACTOR
                                       or whole_of.get(e.target_name) == e.source_actor != OTHER_ACTOR)]
+    # an advocate in their own words about the one they speak for argues that one's side
+    edges = [e for e in edges if not (e.quote_id >= 0 and e.source_actor == OTHER_ACTOR
+                                      and ctx.principal.get(e.quote_id) == e.target_actor)]
     unique = {}
     for e in edges:  # one edge per (source, target, cue position)
         unique.setdefault((e.source_actor, e.source_name, e.target_actor, e.target_name, e.sentence_id, e.cue), e)

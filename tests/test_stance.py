@@ -766,3 +766,24 @@ def test_a_cue_in_someone_elses_words_inside_a_quote_is_not_the_speakers():
     q = quote(text, "we have defeated the Harbour Council.", "Tomas Brennaker")
     found, _ = edges(text, named_mentions(text), [q])
     assert ("union", "against", "council", "relation") in found
+
+
+def test_someone_who_speaks_for_a_person_is_the_source_not_that_person():
+
+    text = 'Ortiz spokeswoman Lena Vik said "the Harbour Council is a disgrace to the port."'
+    q = replace(quote(text, "the Harbour Council is a disgrace to the port.", "Lena Vik"), speaker="Lena Vik",
+                speaker_actor="mayor")  # the speaker stage credits the spokeswoman's words to Ortiz
+    council = mention(text, "Harbour Council")
+    found, records = edges(text, named_mentions(text), [q], [judged(council, "negative", 0.97, q)])
+    assert ("other", "against", "council", "quote") in found and ("mayor", "against", "council", "quote") not in found
+    assert [r.source_name for r in records if r.target_actor == "council"] == ["Lena Vik"]
+
+
+def test_an_advocate_arguing_their_principals_side_gives_no_edge_to_the_principal():
+
+    text = 'Ortiz lawyer Lena Vik said "the charges against Ana Ortiz are a disgrace."'
+    q = replace(quote(text, "the charges against Ana Ortiz are a disgrace.", "Lena Vik"), speaker="Lena Vik",
+                speaker_actor="mayor")
+    ortiz = mention(text, "Ana Ortiz")
+    found, _ = edges(text, named_mentions(text), [q], [judged(ortiz, "negative", 0.97, q)])
+    assert not [e for e in found if e[2] == "mayor"]
