@@ -626,8 +626,11 @@ def _speaker_mention(q: Quote, index: IntervalIndex) -> tuple[Mention | None, st
 #: Prefixes that make a name in a speaker phrase say what the speakers are for or against.
 _FOR_OR_AGAINST = ("pro-", "anti-", "pro -", "anti -")
 #: Head nouns that say something about the actor who modifies them, not someone who
-#: speaks for it: "Sestak's opponent", "his successor", "Mr. Braley's apology".
+#: speaks for it: "Sestak's opponent", "his successor", "Mr. Braley's apology",
+#: "McCarthy supporters", "Mr. Trump's adoring fans".
 NOT_SPEAKING_FOR = frozenset({
+    "supporter", "supporters", "fan", "fans", "follower", "followers", "ally", "allies", "backer", "backers",
+    "loyalist", "loyalists", "voter", "voters", "donor", "donors", "base",
     "opponent", "opponents", "rival", "rivals", "challenger", "challengers", "successor", "predecessor", "critic",
     "critics", "accuser", "accusers", "victim", "victims", "apology", "loss", "defeat", "win", "victory", "visit",
     "record", "defense", "defence", "one", "resignation", "death", "arrest", "trial", "probe", "investigation",

@@ -536,6 +536,8 @@ def test_a_text_without_a_named_author_stays_an_unnamed_source():
         pytest.param('"The roads are closed," Helena Marlow\'s spokesman said.', "marlow", id="a spokesman speaks for"),
         pytest.param('"The roads are closed," Helena Marlow\'s opponent said.', "", id="an opponent does not"),
         pytest.param('"The roads are closed," her successor said.', "", id="nor a successor"),
+        pytest.param('"The roads are closed," Marlow supporters said.', "", id="nor her supporters"),
+        pytest.param('"The roads are closed," Ms. Marlow\'s adoring fans said.', "", id="nor her fans"),
         pytest.param('"The roads are closed," two pro-Marlow activists said.', "", id="nor a pro-X modifier"),
         pytest.param('"The roads are closed," anti-Marlow protesters said.', "", id="nor an anti-X modifier"),
     ],
