@@ -15,10 +15,12 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   speaker's; so is an accusation: the target as the doer of a harmful act
   (``harm`` in ``resources/stance_cues.txt``: "X keeps massing troops").
   A negated cue ("did not support", "did not want X to help", "refused to
-  back") gives a neutral edge, noted in the cue. Joining a group or an
-  organisation is siding with it; joining a person is company ("joined Obama
-  at the ceremony") and joining anyone in an act ("joined X in calling on Z
-  to quit") is an attitude toward Z, not X (``company`` in the cue file). An act
+  back") gives a neutral edge, noted in the cue. Wanting to join a group or
+  an organisation is siding with it ("applied to join the Legion"; having
+  joined one, "before he joined the F.B.I.", is a career); joining a person is
+  company ("joined Obama at the ceremony") and joining anyone in an act
+  ("joined X in calling on Z to quit") is an attitude toward Z, not X
+  (``company`` in the cue file). An act
   named by a noun is its doer's: "X took aim at Y", "X renewed his attack on
   Y", "X voiced support for Y", "X's attack on Y" (cues of kind ``act``; the
   doer is the noun's owner or the subject of an ``act_verb``, so "X drew
@@ -751,9 +753,10 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
         if any(c.dep_ == "prep" and c.lower_ == "in" and any(g.tag_ == "VBG" for g in c.children)
                for c in token.children):
             return []  # "joined X in calling on Z to quit": the shared act is toward Z, not an attitude to X
-        # "joined Obama at the ceremony": company; joining a group or an organisation ("wants to join
-        # the Legion") is siding with it
-        targets = [t for t in targets if t is not None and not ctx.is_person(t)]
+        # "joined Obama at the ceremony": company; wanting to join a group or an organisation ("wants to
+        # join the Legion", "applied to join") is siding with it, having joined one ("before he joined
+        # the F.B.I.") a fact of a career
+        targets = [t for t in targets if t is not None and not ctx.is_person(t)] if token.dep_ == "xcomp" else []
     if ctx.quotes.containing(token.idx):  # the cue with its arguments says more about them than the tone around them
         covered.update((t.start, t.end) for t in targets if t is not None)
     if _unreal(token, ctx.cues):
@@ -831,10 +834,19 @@ def _sources(doers: list[Token], ctx: _Context) -> list[Mention | None]:
     return sources
 
 
+def _setting(token: Token) -> bool:
+    """Is the verb in a clause that sets the scene for a place or a time ("this
+    suburb where a teenager was killed by police", "the day when ...")?"""
+    verbs = [token]
+    while verbs[-1].dep_ == "conj" and verbs[-1].head is not verbs[-1]:
+        verbs.append(verbs[-1].head)
+    return verbs[-1].dep_ == "relcl" and any(c.tag_ == "WRB" for v in verbs for c in v.children)
+
+
 def _harm_edges(token: Token, ctx: _Context, covered: set) -> list[StanceEdge]:
     """Inside a quote, the target as the doer of a harmful act: the speaker accuses it."""
     speaker = ctx.speaking(token)
-    if speaker is None or _unreal(token, ctx.cues):
+    if speaker is None or _unreal(token, ctx.cues) or _setting(token):
         return []
     if _negated(token) or _denied(token, ctx.cues, ctx.relation_cues):
         return []

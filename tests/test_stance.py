@@ -720,6 +720,7 @@ def test_an_attitude_reported_of_others_is_theirs_not_the_speakers():
     # the shared act is toward the council, not an attitude to Ortiz
     ("The Dockworkers Union joined Ana Ortiz in calling on the Harbour Council to resign.", []),
     ("Ana Ortiz wants to join the Dockworkers Union.", [("mayor", "favor", "union", "relation")]),
+    ("Ana Ortiz worked at the port before she joined the Dockworkers Union.", []),  # a career, not an attitude
 ])
 def test_joining_a_group_is_siding_with_it_joining_a_person_is_not(text, expected):
     assert edges(text, named_mentions(text))[0] == expected
@@ -787,3 +788,17 @@ def test_an_advocate_arguing_their_principals_side_gives_no_edge_to_the_principa
     ortiz = mention(text, "Ana Ortiz")
     found, _ = edges(text, named_mentions(text), [q], [judged(ortiz, "negative", 0.97, q)])
     assert not [e for e in found if e[2] == "mayor"]
+
+
+def test_a_harm_in_a_clause_that_sets_the_scene_is_no_accusation():
+    text = ("Ana Ortiz said the eyes of the nation are on this harbour where a docker was beaten and killed "
+            "by the Harbour Council last month.")
+    q = quote(text, "the eyes of the nation are on this harbour where a docker was beaten and killed by the "
+              "Harbour Council last month", "Ana Ortiz", kind="indirect")
+    found, _ = edges(text, named_mentions(text), [q])
+    assert ("mayor", "against", "council", "relation") not in found
+    # said of the council itself, the same act is an accusation
+    text = "Ana Ortiz said the Harbour Council killed a docker last month."
+    q = quote(text, "the Harbour Council killed a docker last month", "Ana Ortiz", kind="indirect")
+    found, _ = edges(text, named_mentions(text), [q])
+    assert ("mayor", "against", "council", "relation") in found
