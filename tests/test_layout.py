@@ -51,3 +51,14 @@ def test_the_layout_test_sees_imports_inside_functions(tmp_path, monkeypatch):
     (tmp_path / "quotes.py").write_text("def f():\n    from .stance import _private\n    return _private\n")
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
     assert _imports("quotes") == [("stance", "_private", 2)]
+
+
+def test_the_package_re_exports_the_verbs_a_notebook_needs():
+    import analysis
+
+    assert {"load_corpus", "load_actors", "analyze", "summarize_sentiment", "stance_graph", "speaker_shares",
+            "kwic"} <= set(analysis.__all__)
+    for name in analysis.__all__:  # the very objects of the modules that define them, not copies
+        value = getattr(analysis, name)
+        module = __import__(value.__module__, fromlist=[name])
+        assert getattr(module, name) is value, name
