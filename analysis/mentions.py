@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -504,6 +505,11 @@ def find_registry_mentions(doc: Doc, registry: ActorRegistry, article_id: str = 
         if mention is not None:
             taken.update(range(span.start, span.end))
             mentions.append(mention)
+    for i, actor, canonical in _given_name_matches(doc, registry, anchors, taken):
+        taken.add(i)
+        mentions.append(_mention(doc, sent_of, article_id, i, i + 1, actor, "alias", CONFIDENCE["fuzzy"], canonical,
+                                 f"given name of {canonical!r} of {actor}, named in full in this article; no one "
+                                 "else named in it has this given name"))
     for i, form, distance in _fuzzy_matches(doc, registry, taken):
         method = "member" if form.method == "member" else "alias"
         mentions.append(
@@ -513,6 +519,41 @@ def find_registry_mentions(doc: Doc, registry: ActorRegistry, article_id: str = 
             )
         )
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _given_name_matches(doc: Doc, registry: ActorRegistry, anchors, taken: set[int]) -> list[tuple[int, str, str]]:
+    """A given name alone ("Donald, if you try ...", "Hillary's emails") names the
+    registry person named in full with it in this article, where nobody else
+    named in the article (in the registry or not) has that given name:
+    ``(token, actor, canonical)``."""
+    people = {a.id for a in registry.actors if a.kind == "person"}
+    owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for _, actor, canonical, text in anchors:
+        words = text.split()
+        if actor in people and len(words) > 1 and not _is_initial(words[0]) and words[0][:1].isupper():
+            owners[words[0]].add((actor, canonical))
+    if not owners:
+        return []
+    for token in doc[:-1]:  # other people with the same given name ("Donald Rumsfeld")
+        after = doc[token.i + 1]
+        if token.i in taken or _is_initial(after.text) or after.lower_ in _CALENDAR:
+            continue  # inside a registry name ("Donald J. Trump"); "support of Hillary Thursday evening"
+        if token.text in owners and after.pos_ == "PROPN" and after.text[:1].isupper() and not any(
+                c.split()[-1] == after.text for _, c in owners[token.text]):
+            owners[token.text].add((OTHER_ACTOR, f"{token.text} {after.text}"))
+    found = []
+    for token in doc:
+        if token.i in taken or token.pos_ != "PROPN" or token.text not in owners or len(owners[token.text]) != 1:
+            continue
+        before = doc[token.i - 1] if token.i else None
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if (before is not None and before.pos_ == "PROPN") or (
+                after is not None and after.pos_ == "PROPN" and after.lower_ not in _CALENDAR):
+            continue  # part of a longer name ("Donald J. Trump" is matched whole; "Donald Rumsfeld" is not his)
+        actor, canonical = next(iter(owners[token.text]))
+        if actor != OTHER_ACTOR:
+            found.append((token.i, actor, canonical))
+    return found
 
 
 def _resolve_surname(doc, sent_of, article_id, span: Span, forms: list[SurfaceForm], anchors) -> Mention | None:

@@ -389,3 +389,16 @@ def test_a_phrase_of_a_group_and_of_its_part_goes_to_the_part_and_the_longest_ma
     found = [(m.text, m.actor) for m in find_mentions(doc, registry)]
     assert found == [("Democratic senators", "senate_democrats"), ("Senate Democrats", "senate_democrats"),
                      ("Democrats", "democrats")]
+
+
+def test_a_given_name_alone_names_the_registry_person_named_in_full_with_it():
+    found = known(mentions('Helena Marlow toured the port. "Helena, you are late," Daniel Hope said.'))
+    assert ("Helena", "marlow", "alias") in found
+    # not where the article never names her in full, nor where someone else has that given name
+    assert ("Helena", "marlow", "alias") not in known(mentions('"Helena, you are late," Daniel Hope said.'))
+    text = 'Helena Marlow toured the port with Helena Brandt. "Helena, you are late," Daniel Hope said.'
+    assert ("Helena", "marlow", "alias") not in known(mentions(text))
+    # a day after the name is no surname; her full name written with an initial is still hers
+    text = "Helena J. Marlow toured the port. Daniel Hope voiced his support of Helena Thursday evening."
+    registry = parse_actors("actors:\n  marlow: {kind: person, names: [Helena Marlow], aliases: [Helena J. Marlow]}\n")
+    assert ("Helena", "marlow", "alias") in known(mentions(text, registry))
