@@ -13,7 +13,10 @@ from GitHub at install time), so this module resolves, with rules we wrote:
   presumptive Republican nominee said'; :data:`SPEAKER_ROLES`), resolved like
   "he" or "she" to the most salient person;
 * first-person pronouns inside a quote (I, we, our ...), resolved to the
-  quote's speaker.
+  quote's speaker; second-person ones (you, your ...) to whom the quote is
+  addressed, where the article says so: a name called out in the quote
+  ('"Donald, if you try ..."') or the reporting verb's listener ("told X",
+  "tweeted at X", "wrote in a letter to X"); a generic "you" stays open.
 
 Notes
 -----
@@ -555,6 +558,87 @@ def _resolve_first_person(doc, quotes, mentions, sent_of, article_id) -> list[Me
     return out
 
 
+#: Second-person forms resolved to whom a quote is addressed.
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+#: Reporting verbs whose object is the one spoken to ("told X", "asked X"), and those
+#: that name them with "to" or "at" ("said to X", "wrote to X", "tweeted at X").
+_TELLING = frozenset({"tell", "ask", "warn", "urge", "assure", "remind", "inform", "address"})
+_SAYING_TO = frozenset({"say", "write", "tweet", "reply", "respond", "shout", "yell", "declare", "post", "add",
+                        "explain", "plead", "appeal"})
+
+
+def _registry_mention(index: IntervalIndex, tokens) -> Mention | None:
+    found = [m for t in tokens for m in index.overlapping(t.idx, t.idx + len(t.text)) if m.actor != OTHER_ACTOR]
+    return max(found, key=lambda m: m.confidence, default=None)
+
+
+def _addressee(doc: Doc, q: Quote, index: IntervalIndex) -> tuple[Mention | None, str]:
+    """Whom a direct quote speaks to: a name called out in it ('"Donald, if you try
+    ...', '"Be careful, Lyin' Ted, or ..."'), or the one its reporting verb names
+    ("told X", "said to X", "tweeted at X", "wrote in a letter to X")."""
+    span = doc.char_span(q.start, q.end, alignment_mode="contract")
+    if span is None or not len(span):
+        return None, ""
+    for m in sorted(index.overlapping(q.start, q.end), key=lambda m: m.start):
+        if m.actor == OTHER_ACTOR or m.method in ("pronoun", "speaker", "description"):
+            continue
+        called = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if called is None or not len(called) or called.root.dep_ in ("poss", "appos") or any(
+                c.dep_ in ("appos", "relcl") for c in called.root.children):
+            continue  # a name the quote renames ("your favorite President, Donald J. Trump,") or tells of
+        before = doc[called.start - 1] if called.start > span.start else None
+        after = doc[called.end] if called.end < len(doc) else None
+        first = before is None or not before.is_alpha  # the quote opens with the name ("Donald, if you ...")
+        if (first or (before.text == "," and called.root.dep_ not in ("nsubj", "nsubjpass"))) and (
+                after is not None and after.text in (",", "!")):
+            return m, f"called by name inside the quote ({m.text!r})"
+    if q.speaker_start < 0:
+        return None, ""
+    speaker = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+    if speaker is None or not len(speaker) or speaker.root.dep_ not in ("nsubj", "nsubjpass"):
+        return None, ""
+    verb = speaker.root.head
+    lemma = verb.lemma_.lower()
+    listeners = []
+    if lemma in _TELLING:
+        listeners += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    for c in verb.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "at") and lemma in _SAYING_TO | _TELLING:
+            listeners += [g for g in c.children if g.dep_ == "pobj"]
+        if c.dep_ == "prep" and c.lower_ == "in":  # "wrote in a letter to X"
+            for text in (g for g in c.children if g.dep_ == "pobj"):
+                listeners += [g for p in text.children if p.dep_ == "prep" and p.lower_ == "to"
+                              for g in p.children if g.dep_ == "pobj"]
+    for listener in listeners:  # the listener's own name, not its modifiers ("asked his daughters")
+        found = _registry_mention(index, [listener, *(c for c in listener.children if c.dep_ == "compound")])
+        if found is not None:
+            return found, f"spoken to {found.text!r} ({verb.text!r})"
+    return None, ""
+
+
+def _resolve_second_person(doc, quotes, mentions, sent_of, article_id) -> list[Mention]:
+    """"you" and "your" inside a direct quote addressed to someone the article names."""
+    out = []
+    index = IntervalIndex((m.start, m.end, m) for m in mentions if m.actor)
+    for q in quotes:
+        if q.kind != "direct":
+            continue
+        addressee, how = _addressee(doc, q, index)
+        if addressee is None:
+            continue
+        span = doc.char_span(q.start, q.end, alignment_mode="contract")
+        for token in span:
+            if token.lower_ in SECOND_PERSON and token.pos_ == "PRON":
+                out.append(Mention(
+                    article_id=article_id, sentence_id=sent_of[token.i], start=token.idx,
+                    end=token.idx + len(token.text), text=token.text, actor=addressee.actor, method="pronoun",
+                    confidence=round(min(q.confidence, addressee.confidence) * 0.8, 2),
+                    canonical=addressee.canonical,
+                    evidence=f"second person inside quote {q.quote_id}, {how}",
+                ))
+    return out
+
+
 def resolve_references(
     doc: Doc,
     mentions: Iterable[Mention],
@@ -600,4 +684,5 @@ def resolve_references(
     refs.sort(key=lambda r: r.start)
     third = _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article_id)
     first = _resolve_first_person(doc, quotes, mentions + third, sent_of, article_id)
-    return sorted(third + first, key=lambda m: (m.start, m.end))
+    second = _resolve_second_person(doc, quotes, mentions + third, sent_of, article_id)
+    return sorted(third + first + second, key=lambda m: (m.start, m.end))

@@ -359,3 +359,39 @@ def test_other_speaking_descriptions_are_not_resolved(speaker):
 def test_a_description_that_does_not_speak_is_not_resolved_as_a_speaker():
     found = resolve("Helena Marlow won the vote. Later the presumptive nominee left.")
     assert not at(found, "the presumptive nominee")
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "actor"),
+    [
+        pytest.param('Helena Marlow met Daniel Hope. "Daniel, if you close the road, your farms will suffer," '
+                     'she said.', "Daniel, if you close the road, your farms will suffer,", "she", "hope",
+                     id="called by name"),
+        pytest.param('Helena Marlow told Daniel Hope, "You will regret it."', "You will regret it.", "Helena Marlow",
+                     "hope", id="told X"),
+        pytest.param('Helena Marlow wrote to the Northbridge City Council: "You have failed us."',
+                     "You have failed us.", "Helena Marlow", "council", id="wrote to X"),
+    ],
+)
+def test_the_second_person_in_a_quote_is_whom_it_is_addressed_to(text, content, speaker, actor):
+    found = resolve(text, quotes=[quote(text, content, speaker, speaker_from=text.index(content) + len(content)
+                                        if speaker == "she" else 0)])
+    you = [m for m in found if m.text.lower() in ("you", "your")]
+    assert you and {m.actor for m in you} == {actor}
+    assert all("second person inside quote" in m.evidence for m in you)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        pytest.param('Helena Marlow spoke to reporters. "If you grow apples, you need water," she said.',
+                     "If you grow apples, you need water,", id="a generic you"),
+        pytest.param('Helena Marlow said: "Your favourite farmer, Daniel Hope, has left."',
+                     "Your favourite farmer, Daniel Hope, has left.", id="a name in apposition is not called"),
+    ],
+)
+def test_a_quote_addressed_to_no_one_named_leaves_the_second_person_open(text, content):
+    speaker = "she" if "she said" in text else "Helena Marlow"
+    start = text.index(content) + len(content) if speaker == "she" else 0
+    found = resolve(text, quotes=[quote(text, content, speaker, speaker_from=start)])
+    assert not [m for m in found if m.text.lower() in ("you", "your")]
