@@ -145,7 +145,7 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
         "article": article_row(done),
         "sentences": _rows(done.sentences), "mentions": _rows(done.mentions), "quotes": _rows(done.quotes),
         "sentiment": _rows(done.sentiment), "stance": _rows(done.stance),
-        "descriptors": _rows(done.descriptors), "roles": _rows(done.roles), "frames": list(done.frames),
+        "descriptors": _rows(done.descriptors), "roles": _rows(done.roles), "frames": _rows(done.frames),
         "errors": [asdict(e) for e in done.errors], "tracebacks": list(done.tracebacks),
     }
 

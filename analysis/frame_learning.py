@@ -69,6 +69,7 @@ import yaml
 
 from .errors import AnalysisError
 from .framing import Frame, FrameScheme, FrameSchemeError, frame_profile, load_frame_scheme, score_frames
+from .types import FrameHit
 
 __all__ = [
     "CodedUnitsError",
@@ -811,7 +812,7 @@ def _scheme_model(scheme: LearnedFrameScheme) -> FrameModel:
     return model
 
 
-def learned_frame_records(doc, scheme: LearnedFrameScheme, article_id: str = "") -> list[dict]:
+def learned_frame_records(doc, scheme: LearnedFrameScheme, article_id: str = "") -> list[FrameHit]:
     """Sentence rows (as :func:`analysis.framing.score_frames` gives them) of a learned scheme.
 
     One row per sentence whose most probable code is not :data:`NONE_CODE`:
@@ -837,12 +838,12 @@ def learned_frame_records(doc, scheme: LearnedFrameScheme, article_id: str = "")
             example = model.examples[nearest[0]]
             example = example if len(example) <= _NEAREST_WIDTH else example[: _NEAREST_WIDTH - 1] + "…"
             evidence += f" [nearest coded example (code {code}, similarity {nearest[1]:.2f}): {example}]"
-        rows.append({
-            "article_id": article_id, "scheme": scheme.id, "frame": frame_of[code], "level": "sentence",
-            "sentence_id": sentence.sentence_id, "score": round(float(probs[best]), 4),
-            "indicators": "; ".join(model.weighed_words(sentence.text, best)), "evidence": evidence,
-            "confidence": round(float(probs[best]), 3),
-        })
+        rows.append(FrameHit(
+            article_id=article_id, scheme=scheme.id, frame=frame_of[code], level="sentence",
+            sentence_id=sentence.sentence_id, score=round(float(probs[best]), 4),
+            indicators="; ".join(model.weighed_words(sentence.text, best)), evidence=evidence,
+            confidence=round(float(probs[best]), 3),
+        ))
     return rows
 
 

@@ -70,7 +70,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from typing import NamedTuple, NoReturn
 
@@ -100,6 +100,8 @@ from .strict_yaml import (
     sequence_items,
     text_value,
 )
+from .tables import record_columns
+from .types import FrameHit
 
 __all__ = [
     "Frame",
@@ -123,12 +125,11 @@ __all__ = [
 
 #: Frame schemes a run applies unless told otherwise (shipped in ``analysis/resources/frames``).
 DEFAULT_SCHEMES = ("generic_news", "mfc_policy")
-#: Columns of the sentence-level table of :func:`score_frames`.
-FRAME_COLUMNS = (
-    "article_id", "scheme", "frame", "level", "sentence_id", "score", "indicators", "evidence", "confidence",
-)
-#: Columns of the article-level table of :func:`frame_profile`.
-PROFILE_COLUMNS = (*FRAME_COLUMNS, "rank")
+#: Columns of the article-level table of :func:`frame_profile` (and of ``frames.csv``):
+#: the fields of :class:`~analysis.types.FrameHit`.
+PROFILE_COLUMNS = tuple(record_columns(FrameHit))
+#: Columns of the sentence-level table of :func:`score_frames`: the same without ``rank``.
+FRAME_COLUMNS = PROFILE_COLUMNS[:-1]
 #: Keys of a scheme file.
 SCHEME_KEYS = ("id", "name", "citation", "description", "frames")
 #: Keys of a frame in a scheme file.
@@ -711,11 +712,13 @@ def score_frames(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article
     >>> score_frames(doc, "generic_news")[["frame", "score", "indicators", "confidence"]].values.tolist()
     [['conflict', 4.0, 'rebels; attacked; army; accused', 0.938]]
     """
-    return pd.DataFrame(sentence_frame_records(doc, scheme, article_id), columns=list(FRAME_COLUMNS))
+    return pd.DataFrame([asdict(r) for r in sentence_frame_records(doc, scheme, article_id)],
+                        columns=list(FRAME_COLUMNS))
 
 
-def sentence_frame_records(doc: Doc, scheme: FrameScheme | str | os.PathLike[str], article_id: str = "") -> list[dict]:
-    """The rows of :func:`score_frames` as plain dicts (what batch runs use, without pandas)."""
+def sentence_frame_records(doc: Doc, scheme: FrameScheme | str | os.PathLike[str],
+                           article_id: str = "") -> list[FrameHit]:
+    """The rows of :func:`score_frames` as records (what batch runs use, without pandas)."""
     scheme = _as_scheme(scheme)
     if not (doc.has_annotation("SENT_START") and doc.has_annotation("POS")):
         raise AnalysisError("the document is not parsed (no sentence boundaries or part-of-speech tags); "
@@ -739,12 +742,12 @@ def sentence_frame_records(doc: Doc, scheme: FrameScheme | str | os.PathLike[str
         frame = scheme.frames[position]
         spans = sorted(spans)
         weights = [_AMBIGUOUS_WEIGHT if span.label in compiled.ambiguous else 1.0 for span in spans]
-        rows.append({
-            "article_id": article_id, "scheme": scheme.id, "frame": frame.id, "level": "sentence",
-            "sentence_id": sentence_id, "score": round(frame.weight * sum(weights), 4),
-            "indicators": "; ".join(span.text for span in spans), "evidence": text_of.get(sentence_id, ""),
-            "confidence": _confidence(len({span.text.casefold() for span in spans})),
-        })
+        rows.append(FrameHit(
+            article_id=article_id, scheme=scheme.id, frame=frame.id, level="sentence", sentence_id=sentence_id,
+            score=round(frame.weight * sum(weights), 4), indicators="; ".join(span.text for span in spans),
+            evidence=text_of.get(sentence_id, ""),
+            confidence=_confidence(len({span.text.casefold() for span in spans})),
+        ))
     return rows
 
 
@@ -822,23 +825,24 @@ def frame_profile(sentence_rows: pd.DataFrame, n_sentences: Mapping[str, int]) -
     """
     rows = _require_columns(sentence_rows, FRAME_COLUMNS, "sentence_rows")
     rows = rows[rows["level"] == "sentence"]
-    records = rows[list(FRAME_COLUMNS)].to_dict("records")
-    table = pd.DataFrame(profile_records(records, _sentence_counts(n_sentences)), columns=list(PROFILE_COLUMNS))
+    records = [FrameHit(**r) for r in rows[list(FRAME_COLUMNS)].to_dict("records")]
+    profile = profile_records(records, _sentence_counts(n_sentences))
+    table = pd.DataFrame([asdict(r) for r in profile], columns=list(PROFILE_COLUMNS))
     return table.astype({"sentence_id": int, "rank": int})
 
 
-def profile_records(records: list[dict], n_sentences: Mapping[str, int]) -> list[dict]:
-    """:func:`frame_profile` on plain dict rows of :func:`sentence_frame_records`
+def profile_records(records: list[FrameHit], n_sentences: Mapping[str, int]) -> list[FrameHit]:
+    """:func:`frame_profile` on the records of :func:`sentence_frame_records`
     (all at sentence level), without pandas; ``n_sentences`` as there."""
-    missing = [a for a in dict.fromkeys(r["article_id"] for r in records) if a not in n_sentences]
+    missing = [a for a in dict.fromkeys(r.article_id for r in records) if a not in n_sentences]
     if missing:
         raise AnalysisError(f"n_sentences has no count for the articles {', '.join(map(repr, missing))}; "
                             "give the number of sentences of every article in sentence_rows")
-    groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[tuple, dict[str, list[FrameHit]]] = defaultdict(lambda: defaultdict(list))
     for r in records:
-        groups[(r["article_id"], r["scheme"])][r["frame"]].append(r)
-    articles = list(dict.fromkeys(r["article_id"] for r in records))
-    schemes = list(dict.fromkeys(r["scheme"] for r in records))
+        groups[(r.article_id, r.scheme)][r.frame].append(r)
+    articles = list(dict.fromkeys(r.article_id for r in records))
+    schemes = list(dict.fromkeys(r.scheme for r in records))
     profiled = []
     for article, scheme in sorted(groups, key=lambda k: (articles.index(k[0]), schemes.index(k[1]))):
         found = [_profile_row(article, scheme, frame, part, n_sentences[article])
@@ -846,37 +850,39 @@ def profile_records(records: list[dict], n_sentences: Mapping[str, int]) -> list
         # ties on share are broken by evidence, never by the frame's name: the summed score, then the number
         # of distinct indicator words, then the earlier first match (the sort is stable and ``found`` is in
         # order of first appearance)
-        found.sort(key=lambda r: (-r["score"], -r["_total"], -r["_distinct"], -r["_longest"], r["_first"]))
-        profiled += [{**{k: v for k, v in r.items() if not k.startswith("_")}, "rank": rank}
-                     for rank, r in enumerate(found, 1)]
+        found.sort(key=lambda pair: (-pair[0].score, *pair[1]))
+        profiled += [replace(row, rank=rank) for rank, (row, _) in enumerate(found, 1)]
     return profiled
 
 
-def _profile_row(article: str, scheme: str, frame: str, part: list[dict], n: int) -> dict:
-    sentences = len({r["sentence_id"] for r in part})
+def _profile_row(article: str, scheme: str, frame: str, part: list[FrameHit], n: int) -> tuple[FrameHit, tuple]:
+    """The article-level row of one frame, and its tie-breaking keys (most summed score, most distinct
+    indicator words, the longest indicator, the earliest first match)."""
+    sentences = len({r.sentence_id for r in part})
     if sentences > n:
         raise AnalysisError(f"n_sentences[{article!r}] is {n}, but sentence_rows has frame {frame!r} in "
                             f"{sentences} different sentences of that article")
-    words = Counter(w.strip().casefold() for r in part for w in str(r["indicators"]).split(";") if w.strip())
+    words = Counter(w.strip().casefold() for r in part for w in str(r.indicators).split(";") if w.strip())
     # each sentence covers the frame up to its score: fully from one plain indicator (weight 1), half from
     # one ambiguous word
     coverage: dict[int, float] = defaultdict(float)
     for r in part:
-        coverage[int(r["sentence_id"])] += float(r["score"])
+        coverage[int(r.sentence_id)] += float(r.score)
     best, seen = [], set()
-    for r in sorted(part, key=lambda r: (-r["score"], r["sentence_id"])):
-        if r["sentence_id"] not in seen and len(best) < _EVIDENCE_SENTENCES:
-            seen.add(r["sentence_id"])
+    for r in sorted(part, key=lambda r: (-r.score, r.sentence_id)):
+        if r.sentence_id not in seen and len(best) < _EVIDENCE_SENTENCES:
+            seen.add(r.sentence_id)
             best.append(r)
-    return {
-        "article_id": article, "scheme": scheme, "frame": frame, "level": "article", "sentence_id": -1,
-        "score": round(sum(min(1.0, w) for w in coverage.values()) / n, 4),
-        "indicators": "; ".join(f"{w} ({c})" for w, c in words.most_common(_TOP_INDICATORS)),
-        "evidence": " | ".join(f"[{r['sentence_id']}] {_shorten(str(r['evidence']))}" for r in best),
-        "confidence": _confidence(len(words)), "_total": float(sum(r["score"] for r in part)),
-        "_distinct": len(words), "_first": min(int(r["sentence_id"]) for r in part),
-        "_longest": max((len(w.split()) for w in words), default=0),
-    }
+    row = FrameHit(
+        article_id=article, scheme=scheme, frame=frame, level="article", sentence_id=-1,
+        score=round(sum(min(1.0, w) for w in coverage.values()) / n, 4),
+        indicators="; ".join(f"{w} ({c})" for w, c in words.most_common(_TOP_INDICATORS)),
+        evidence=" | ".join(f"[{r.sentence_id}] {_shorten(str(r.evidence))}" for r in best),
+        confidence=_confidence(len(words)),
+    )
+    keys = (-float(sum(r.score for r in part)), -len(words), -max((len(w.split()) for w in words), default=0),
+            min(int(r.sentence_id) for r in part))
+    return row, keys
 
 
 def leading_frames(profile: pd.DataFrame, scheme: FrameScheme | str, top: int = 2) -> pd.DataFrame:

@@ -29,7 +29,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .coref import resolve_references
-from .framing import DEFAULT_SCHEMES, PROFILE_COLUMNS, load_frame_scheme, profile_records, sentence_frame_records
+from .framing import DEFAULT_SCHEMES, load_frame_scheme, profile_records, sentence_frame_records
 from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, pipeline_name, sentence_records
 from .quotes import attach_speakers, extract_quotes
@@ -53,6 +53,7 @@ from .types import (
     Article,
     ArticleError,
     Descriptor,
+    FrameHit,
     Mention,
     MentionSentiment,
     Quote,
@@ -79,7 +80,7 @@ TABLE_COLUMNS = {
     "stance": record_columns(StanceEdge),
     "descriptors": record_columns(Descriptor),
     "roles": record_columns(ActorRole),
-    "frames": list(PROFILE_COLUMNS),
+    "frames": record_columns(FrameHit),
     "actor_summary": list(SENTIMENT_SUMMARY_COLUMNS),
     "stance_summary": list(STANCE_SUMMARY_COLUMNS),
     "errors": ["article_id", "source", "stage", "message"],
@@ -98,7 +99,7 @@ class ArticleAnalysis:
     stance: tuple[StanceEdge, ...] = ()
     descriptors: tuple[Descriptor, ...] = ()
     roles: tuple[ActorRole, ...] = ()
-    frames: tuple[dict, ...] = ()
+    frames: tuple[FrameHit, ...] = ()
     #: Stages that failed on this article (``stage`` names one of :data:`STAGES`);
     #: their records are empty, the other stages' are kept.
     errors: tuple[ArticleError, ...] = ()
@@ -108,13 +109,12 @@ class ArticleAnalysis:
 
 
 
-def _frame_rows(doc, article_id: str, n_sentences: int, schemes) -> tuple[dict, ...]:
-    """Sentence-level frame rows and the article profile, as plain rows."""
+def _frame_rows(doc, article_id: str, n_sentences: int, schemes) -> tuple[FrameHit, ...]:
+    """The article's frame profile and its sentence-level frame rows."""
     if not n_sentences or not schemes:
         return ()
     sentence_rows = [r for scheme in schemes for r in sentence_frame_records(doc, scheme, article_id)]
-    profile = profile_records(sentence_rows, {article_id: n_sentences})
-    return tuple({c: r.get(c) for c in PROFILE_COLUMNS} for r in [*profile, *sentence_rows])
+    return (*profile_records(sentence_rows, {article_id: n_sentences}), *sentence_rows)
 
 
 #: Stages that are guarded one by one in :func:`analyze_doc`, in running order
@@ -426,7 +426,7 @@ def analyze(
         stance=stance,
         descriptors=_frame((d for a in done for d in a.descriptors), TABLE_COLUMNS["descriptors"]),
         roles=_frame((r for a in done for r in a.roles), TABLE_COLUMNS["roles"]),
-        frames=pd.DataFrame([f for a in done for f in a.frames], columns=TABLE_COLUMNS["frames"]),
+        frames=_frame((f for a in done for f in a.frames), TABLE_COLUMNS["frames"]),
         actor_summary=summarize_sentiment(sentiment)[TABLE_COLUMNS["actor_summary"]],
         stance_summary=summarize_stance(count_stance_into({}, stance.to_dict("records")))[
             TABLE_COLUMNS["stance_summary"]],

@@ -33,6 +33,7 @@ __all__ = [
     "StanceEdge",
     "Descriptor",
     "ActorRole",
+    "FrameHit",
     "STANCES",
     "SENTIMENT_LABELS",
     "ACTOR_KINDS",
@@ -323,3 +324,20 @@ class ActorRole:
     confidence: float
     scores: str
     evidence: str
+
+
+@dataclass(frozen=True)
+class FrameHit:
+    """A frame found in one sentence (``level`` sentence) or an article's frame
+    profile (``level`` article, with its ``rank``): one row of ``frames.csv``."""
+
+    article_id: str
+    scheme: str
+    frame: str
+    level: str  # sentence | article
+    sentence_id: int  # -1 for an article's profile
+    score: float
+    indicators: str
+    evidence: str
+    confidence: float
+    rank: int | None = None  # 1 = the article's leading frame of the scheme; none for a sentence

@@ -398,3 +398,15 @@ def test_ties_on_share_are_broken_by_evidence_not_by_the_frame_name():
     profile = frame_profile(score_frames(parse(text, cache_dir=False), scheme, "t"), {"t": 1})
     assert list(profile.score) == [1.0, 1.0]
     assert list(profile.sort_values("rank").frame) == ["zzz", "aaa"]
+
+
+def test_frame_rows_are_records_and_the_profile_ranks_them():
+    from analysis.framing import profile_records, sentence_frame_records
+    from analysis.types import FrameHit
+
+    doc = parse("The rebels attacked the army. Prices rose and jobs were lost.", cache_dir=False)
+    hits = sentence_frame_records(doc, "generic_news", "a")
+    assert hits and all(isinstance(h, FrameHit) and h.level == "sentence" and h.rank is None for h in hits)
+    profile = profile_records(hits, {"a": 2})
+    assert [p.rank for p in profile] == list(range(1, len(profile) + 1))
+    assert all(p.level == "article" and p.sentence_id == -1 for p in profile)
