@@ -259,12 +259,19 @@ def _accept(span: Span, form: SurfaceForm) -> bool:
     verb ("impossible to police") names no one."""
     if not form.proper:
         return not (len(span) == 1 and span[0].pos_ in ("VERB", "AUX") and span[0].lower_ == span[0].text)
-    words = [t.text for t in _tokenizer(span.doc.lang_)(form.text)]
-    if len(words) == len(span):
-        capital = next((i for i, w in enumerate(words) if w[:1].isupper() and w.lower() not in PARTICLES), 0)
+    n_words, capital = _capital_word(form.text, span.doc.lang_)
+    if n_words == len(span):
         return visible(span[capital].text)[:1].isupper()
     first = next((visible(t.text) for t in span if t.lower_ not in PARTICLES), visible(span.text))
     return first[:1].isupper()
+
+
+@functools.lru_cache(maxsize=4096)
+def _capital_word(text: str, lang: str) -> tuple[int, int]:
+    """(words, position of the first capitalised word that is no particle) of a registry phrase,
+    tokenised once per phrase, not at every match."""
+    words = [t.text for t in _tokenizer(lang)(text)]
+    return len(words), next((i for i, w in enumerate(words) if w[:1].isupper() and w.lower() not in PARTICLES), 0)
 
 
 def _mention(doc, sent_of, article_id, start_tok, end_tok, actor, method, confidence, canonical, evidence, label=""):
