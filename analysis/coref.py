@@ -541,21 +541,23 @@ def _resolve_first_person(doc, quotes, mentions, sent_of, article_id) -> list[Me
         who = max(speaker, key=lambda m: m.confidence)
         if who.actor == OTHER_ACTOR:
             continue
-        span = doc.char_span(q.start, q.end, alignment_mode="contract")
-        if span is None:
-            continue
-        for token in span:
-            if token.lower_ in FIRST_PERSON and token.pos_ == "PRON":
-                out.append(
-                    Mention(
-                        article_id=article_id, sentence_id=sent_of[token.i], start=token.idx,
-                        end=token.idx + len(token.text), text=token.text, actor=who.actor, method="speaker",
-                        confidence=round(min(q.confidence, who.confidence) * 0.95, 2),
-                        canonical=who.canonical,
-                        evidence=f"first person inside quote {q.quote_id}, spoken by {q.speaker_text!r}",
-                    )
-                )
+        out += _pronouns_in_quote(doc, q, FIRST_PERSON, who, "speaker", 0.95, sent_of, article_id,
+                                  f"first person inside quote {q.quote_id}, spoken by {q.speaker_text!r}")
     return out
+
+
+def _pronouns_in_quote(doc, q: Quote, forms: frozenset, who: Mention, method: str, factor: float, sent_of,
+                       article_id: str, evidence: str) -> list[Mention]:
+    """Mentions of ``who`` at the pronouns of ``forms`` inside quote ``q``; the confidence is the lower of
+    the quote's and ``who``'s, times ``factor``."""
+    span = doc.char_span(q.start, q.end, alignment_mode="contract")
+    if span is None:
+        return []
+    return [Mention(article_id=article_id, sentence_id=sent_of[token.i], start=token.idx,
+                    end=token.idx + len(token.text), text=token.text, actor=who.actor, method=method,
+                    confidence=round(min(q.confidence, who.confidence) * factor, 2), canonical=who.canonical,
+                    evidence=evidence)
+            for token in span if token.lower_ in forms and token.pos_ == "PRON"]
 
 
 #: Second-person forms resolved to whom a quote is addressed.
@@ -626,16 +628,8 @@ def _resolve_second_person(doc, quotes, mentions, sent_of, article_id) -> list[M
         addressee, how = _addressee(doc, q, index)
         if addressee is None:
             continue
-        span = doc.char_span(q.start, q.end, alignment_mode="contract")
-        for token in span:
-            if token.lower_ in SECOND_PERSON and token.pos_ == "PRON":
-                out.append(Mention(
-                    article_id=article_id, sentence_id=sent_of[token.i], start=token.idx,
-                    end=token.idx + len(token.text), text=token.text, actor=addressee.actor, method="pronoun",
-                    confidence=round(min(q.confidence, addressee.confidence) * 0.8, 2),
-                    canonical=addressee.canonical,
-                    evidence=f"second person inside quote {q.quote_id}, {how}",
-                ))
+        out += _pronouns_in_quote(doc, q, SECOND_PERSON, addressee, "pronoun", 0.8, sent_of, article_id,
+                                  f"second person inside quote {q.quote_id}, {how}")
     return out
 
 
