@@ -628,8 +628,8 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
             continue  # "It's X's job to keep the caucus together": what X owes, not a judgment of X
         if _judged_by_a_noun(token, ctx):
             continue  # "a critic of X", "an ally of X": the noun's holder is related to X (the noun rule)
-        if ctx.speaks_for(quote, j.actor) or ctx.principal.get(quote.quote_id) == j.actor:
-            continue  # "a lawyer for X", "X's spokesman": the speaker argues X's side
+        if ctx.speaks_for(quote, j.actor):
+            continue  # "a lawyer for X", "X's spokesman": the speaker argues X's side (and see find_stance)
         inside = (quote.start, quote.end) if quote.kind == "direct" else None
         if (_unreal(token, ctx.cues) or _denied(token, ctx.cues, ctx.relation_cues, inside)
                 or _embedded(token, quote, ctx)):
