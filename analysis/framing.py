@@ -28,8 +28,8 @@ and each frame is a mapping with:
                   ("ruling" does not find "rule")
 ``ambiguous``     words that point to the frame only in some stories
                   ("school", "police"): matched like indicators, they count
-                  half (score 0.5), so they frame a sentence where nothing
-                  clearer does
+                  a quarter (score 0.25), so they frame a sentence where
+                  nothing clearer does
 ``patterns``      a list of spaCy ``Matcher`` token patterns, for what a
                   word list cannot say (``[{LEMMA: pay}, {POS: DET, OP: "?"},
                   {LOWER: price}]``)
@@ -53,7 +53,7 @@ Examples
 >>> doc = parse("Troops attacked the border town. Bread prices doubled.", cache_dir=False)
 >>> rows = score_frames(doc, "mfc_policy", "demo")
 >>> rows[["sentence_id", "frame", "score", "indicators"]].values.tolist()
-[[0, 'security_and_defense', 2.5, 'Troops; attacked; border'], [1, 'economic', 1.0, 'prices']]
+[[0, 'security_and_defense', 2.25, 'Troops; attacked; border'], [1, 'economic', 1.0, 'prices']]
 >>> profile = frame_profile(rows, {"demo": 2})
 >>> profile[["frame", "score", "rank"]].values.tolist()
 [['security_and_defense', 0.5, 1], ['economic', 0.5, 2]]
@@ -564,6 +564,14 @@ def _indicator_patterns(analysed: Doc, vocab: Vocab) -> tuple[Doc | None, Doc, l
     return None, by_form, None
 
 
+def _with_title_abbreviations(words: tuple[str, ...]) -> list[str]:
+    """The indicators, plus the capitalised form of each lower-case abbreviation ("sen." -> "Sen."): the
+    tokenizer keeps "Sen." whole but splits "sen." into "sen" and ".", so the form as written would never
+    match a title in running text (matching is case-insensitive either way)."""
+    extra = [w[0].upper() + w[1:] for w in words if w.endswith(".") and w[:1].islower()]
+    return [*words, *(w for w in extra if w not in words)]
+
+
 @functools.lru_cache(maxsize=16)
 def _compile(scheme: FrameScheme, vocab: Vocab) -> _Compiled:
     """Matchers for every scored frame of the scheme, built once per scheme and vocabulary.
@@ -592,7 +600,7 @@ def _compile(scheme: FrameScheme, vocab: Vocab) -> _Compiled:
             if key.endswith(":ambiguous"):
                 ambiguous.add(vocab.strings[key])
             by_lemma, by_form, by_token = [], [], list(patterns)
-            for analysed in nlp.pipe(words, disable=skip):
+            for analysed in nlp.pipe(_with_title_abbreviations(words), disable=skip):
                 lemma_doc, form_doc, token_pattern = _indicator_patterns(analysed, vocab)
                 by_form.append(form_doc)
                 by_lemma += [lemma_doc] if lemma_doc is not None else []
@@ -607,9 +615,11 @@ def _compile(scheme: FrameScheme, vocab: Vocab) -> _Compiled:
 #: inside "National Rifle Association" or "Defense Distributed" names an
 #: organisation, it does not frame the story.
 _NAME_ENTITY_TYPES = frozenset({"ORG", "PERSON", "GPE", "FAC", "WORK_OF_ART"})
-#: Weight of a frame's ambiguous word ("school", "police"): half of a plain
-#: indicator's, so it frames a sentence only where nothing clearer does.
-_AMBIGUOUS_WEIGHT = 0.5
+#: Weight of a frame's ambiguous word ("school", "police"): a quarter of a plain
+#: indicator's, so it frames a sentence only where nothing clearer does (chosen
+#: on the GVFC development half, where half a weight let a shooting story's
+#: "police", "suspect" and "gunman" outvote the story's angle).
+_AMBIGUOUS_WEIGHT = 0.25
 
 
 def _name_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -863,8 +873,8 @@ def _profile_row(article: str, scheme: str, frame: str, part: list[FrameHit], n:
         raise AnalysisError(f"n_sentences[{article!r}] is {n}, but sentence_rows has frame {frame!r} in "
                             f"{sentences} different sentences of that article")
     words = Counter(w.strip().casefold() for r in part for w in str(r.indicators).split(";") if w.strip())
-    # each sentence covers the frame up to its score: fully from one plain indicator (weight 1), half from
-    # one ambiguous word
+    # each sentence covers the frame up to its score: fully from one plain indicator (weight 1), a quarter
+    # from one ambiguous word
     coverage: dict[int, float] = defaultdict(float)
     for r in part:
         coverage[int(r.sentence_id)] += float(r.score)

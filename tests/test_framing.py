@@ -190,7 +190,7 @@ def test_rows_have_the_documented_columns_and_values():
     row = rows[rows.frame == "security_and_defense"].iloc[0]
     assert (row.article_id, row.scheme, row.level, row.sentence_id) == ("demo", "mfc_policy", "sentence", 1)
     assert row.indicators == "troops; attacked; war"
-    assert row.score == 2.5  # "war" is an ambiguous word of the frame: it counts half
+    assert row.score == 2.25  # "war" is an ambiguous word of the frame: it counts a quarter
     assert row.evidence == "Then troops attacked the village and the war began."
     assert row.confidence == 0.875
 
@@ -377,16 +377,25 @@ def test_indicator_words_inside_a_name_do_not_frame_the_sentence():
     assert rows == [(1, "security", 1.0, "rifle")]
 
 
-def test_an_ambiguous_word_counts_half_and_a_clear_indicator_outranks_it():
+def test_an_ambiguous_word_counts_a_quarter_and_a_clear_indicator_outranks_it():
     scheme = scheme_of("""
         safety: {label: S, definition: D., indicators: [lockdown], ambiguous: [school]}
         economy: {label: E, definition: D., indicators: [budget]}
     """)
     text = "The school budget grew."
-    assert sorted(scored(text, scheme)) == [(0, "economy", 1.0, "budget"), (0, "safety", 0.5, "school")]
+    assert sorted(scored(text, scheme)) == [(0, "economy", 1.0, "budget"), (0, "safety", 0.25, "school")]
     profile = frame_profile(score_frames(parse(text, cache_dir=False), scheme, "t"), {"t": 1})
     assert list(profile.sort_values("rank").frame) == ["economy", "safety"]
-    assert list(profile.sort_values("rank").score) == [1.0, 0.5]
+    assert list(profile.sort_values("rank").score) == [1.0, 0.25]
+
+
+def test_a_lower_case_abbreviated_title_matches_the_title_in_text():
+    # the tokenizer keeps "Sen." whole but splits "sen." in two: the indicator must still find the title
+    scheme = scheme_of("""
+        politics: {label: P, definition: D., indicators: [sen., gov.]}
+    """)
+    assert scored("Sen. Ada Reyes and Gov. Tom Ulm spoke.", scheme) == [(0, "politics", 2.0, "Sen.; Gov.")]
+    assert scored("The sen and the gov met.", scheme) == []
 
 
 def test_ties_on_share_are_broken_by_evidence_not_by_the_frame_name():
