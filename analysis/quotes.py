@@ -287,19 +287,14 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
     sents = set(sent_of[first.start : first.end])
     tokens = [t for k in sorted(sents) for t in doc[bounds[k][0] : bounds[k][1]] if not _inside(t, marks)]
     found = _cue_among(tokens, first[0], span, verbs)
-    if found[1] is not None:
-        return found
-    quick = _quick_to(tokens, verbs)
-    if quick is not None:
-        return quick
+    attributed = _with_subject(found) or _quick_to(tokens, verbs)
+    if attributed:
+        return attributed
     before = _before_colon(doc, first, marks, bounds, sent_of)
     if before:
-        fallback = _cue_among(before, first[0], span, verbs)
-        if fallback[1] is not None:
-            return fallback
-        quick = _quick_to(before, verbs)
-        if quick is not None:
-            return quick
+        attributed = _with_subject(_cue_among(before, first[0], span, verbs)) or _quick_to(before, verbs)
+        if attributed:
+            return attributed
     after = first.end
     while after < len(doc) and (doc[after].is_space or doc[after].text in _CLOSERS):
         after += 1
@@ -313,6 +308,11 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
                 c.dep_ in ("ccomp", "xcomp") for c in cue.children):
             return cue, subject
     return found
+
+
+def _with_subject(found: tuple[Token | None, Token | None]) -> tuple[Token, Token] | None:
+    """A (cue, subject) pair of :func:`_cue_among` when it found the subject too, else None."""
+    return found if found[1] is not None else None
 
 
 def _quick_to(tokens: list[Token], verbs: ReportingVerbs) -> tuple[Token, Token] | None:

@@ -64,6 +64,7 @@ __all__ = [
     "judge_target",
     "LexiconPredictor",
     "target_predictor",
+    "forget_predictions",
 ]
 
 BACKENDS = ("lexicon", "model")
@@ -336,6 +337,12 @@ def _occlusion_candidates(target: Span) -> list[tuple[int, int]]:
 #: model's output for a target does not depend on its batch, so this is exact.
 _PREDICTIONS: dict[tuple[str, tuple[int, int]], np.ndarray] = {}
 _MAX_PREDICTIONS = 200_000
+
+
+def forget_predictions() -> None:
+    """Empty the in-process store of model outputs, so the next call scores every target afresh (for timing
+    the model, or after swapping its files)."""
+    _PREDICTIONS.clear()
 
 
 def _predict(model, pairs: list[tuple[str, tuple[int, int]]]) -> np.ndarray:

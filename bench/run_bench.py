@@ -107,7 +107,7 @@ docs = list(nlp.pipe([a.text for a in articles]))
 rows = [analyze_doc(d, a, registry, sentiment_backend="lexicon") for d, a in zip(docs, articles)]
 for backend in sys.argv[3:]:
     sentiment.score_sentiment(docs[0], rows[0].mentions, rows[0].quotes, backend=backend)  # load
-    sentiment._PREDICTIONS.clear()  # no help from predictions of earlier runs
+    sentiment.forget_predictions()  # no help from predictions of earlier runs
     t = time.perf_counter(); n = 0
     for d, r in zip(docs, rows):
         n += len(sentiment.score_sentiment(d, r.mentions, r.quotes, backend=backend))

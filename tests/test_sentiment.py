@@ -5,29 +5,28 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import records
 
 from analysis import sentiment
-from analysis.actors import parse_actors
 from analysis.calibration import PortrayalRule, fit_portrayal_rule, load_portrayal_rule
 from analysis.calibration import main as calibration_main
 from analysis.errors import AnalysisError
 from analysis.nlp import parse
-from analysis.pipeline import analyze_doc
 from analysis.sentiment import clause_scope, judge_target, load_lexicon, score_sentiment
 from analysis.summaries import count_groups_into, summarize_counts, summarize_sentiment
-from analysis.types import Article
 
-HARBOUR = parse_actors("""
-actors:
-  mayor: {kind: person, pronoun: she, names: [Ana Ortiz]}
-  union: {kind: organisation, pronoun: it, names: [Dockworkers Union], group_nouns: [the dockers]}
-""")
+#: Phrase -> (actor, canonical name): the mentions the mentions stage would find by name in these texts.
+NAMES = {"Ana Ortiz": ("mayor", "Ana Ortiz"), "Dockworkers Union": ("union", "Dockworkers Union"),
+         "dockers": ("union", "Dockworkers Union")}
 
 
-def judged(text, backend="lexicon"):
+def judged(text, backend="lexicon", quotes=(), extra=()):
+    """The sentiment stage alone on hand-made records: the mentions by name of NAMES (plus ``extra``) and
+    ``quotes``; returns the judgments by (mention text, actor)."""
     doc = parse(text, cache_dir=False)
-    result = analyze_doc(doc, Article(id="t", text=text), HARBOUR, sentiment_backend=backend)
-    return {(j.text, j.actor): j for j in result.sentiment}
+    mentions = sorted([*records.named_mentions(text, NAMES, doc), *extra], key=lambda m: m.start)
+    found = score_sentiment(doc, mentions, quotes, backend=backend, article_id="t")
+    return {(j.text, j.actor): j for j in found}
 
 
 @pytest.mark.parametrize(
@@ -61,7 +60,7 @@ def test_evidence_names_the_deciding_words():
 
 def test_voice_of_a_quoted_mention_is_the_speaker():
     text = '"The dockers are heroes," Ana Ortiz said.'
-    found = judged(text)
+    found = judged(text, quotes=[records.quote(text, '"The dockers are heroes,"', "Ana Ortiz", names=NAMES)])
     dockers = found[("dockers", "union")]
     assert (dockers.voice, dockers.voice_actor, dockers.label) == ("Ana Ortiz", "mayor", "positive")
     assert found[("Ana Ortiz", "mayor")].voice == "author"
@@ -73,9 +72,7 @@ def test_researchers_own_word_list_changes_the_judgment(tmp_path):
     lexicon = load_lexicon(words)
     text = "Ana Ortiz hired a strikebreaker."
     doc = parse(text, cache_dir=False)
-    from analysis.mentions import find_mentions
-
-    mentions = find_mentions(doc, HARBOUR, "t")
+    mentions = records.named_mentions(text, NAMES, doc)
     before = score_sentiment(doc, mentions, backend="lexicon")[0]
     after = score_sentiment(doc, mentions, backend="lexicon", lexicon=lexicon)[0]
     assert before.label == "neutral" and after.label == "negative"
@@ -314,13 +311,18 @@ def test_a_judgment_by_a_judging_verb_is_in_its_subjects_voice(text):
 
 
 def test_the_speaker_named_in_an_attribution_is_not_judged_by_the_quotes_tone():
-    said = judged('"We are thrilled and grateful, this is wonderful news," Ana Ortiz told reporters.', "model")
+    text = '"We are thrilled and grateful, this is wonderful news," Ana Ortiz told reporters.'
+    quote = records.quote(text, text[:text.index(" Ana")], "Ana Ortiz", names=NAMES, cue="told")
+    we = records.mention(text, "We", "mayor", method="speaker", canonical="Ana Ortiz")
+    said = judged(text, "model", quotes=[quote], extra=[we])
     speaker = said[("Ana Ortiz", "mayor")]
     assert (speaker.voice, speaker.label, speaker.score) == ("author", "neutral", 0.0)
     assert "the speaker of quote 0" in speaker.evidence and "model p(" in speaker.evidence
     assert said[("We", "mayor")].label == "positive"  # the speaker's own words about themselves stay theirs
     # the lexicon backend: its own confidence in a neutral with no valenced word, not a model probability
-    lexical = judged('"This is a terrible, cruel disaster," said Ana Ortiz, furious.', "lexicon")
+    text = '"This is a terrible, cruel disaster," said Ana Ortiz, furious.'
+    lexical = judged(text, "lexicon", quotes=[records.quote(text, text[:text.index(" said")], "Ana Ortiz",
+                                                            names=NAMES)])
     speaker = lexical[("Ana Ortiz", "mayor")]
     assert (speaker.label, speaker.score, speaker.confidence) == ("neutral", 0.0, 0.6)
     assert "the speaker of quote 0" in speaker.evidence
@@ -352,3 +354,12 @@ def test_a_name_people_give_themselves_is_no_judgment_in_their_voice():
     found = judged("Calling themselves the Dockworkers Union, the dockers marched to the hall.")
     assert found[("Dockworkers Union", "union")].voice == "author"
 
+
+
+def test_forget_predictions_makes_the_model_score_again():
+    judge_target("Ana Ortiz won the vote.", (0, 9), backend="model")
+    assert sentiment._PREDICTIONS
+    sentiment.forget_predictions()
+    assert not sentiment._PREDICTIONS
+    again = judge_target("Ana Ortiz won the vote.", (0, 9), backend="model")
+    assert sentiment._PREDICTIONS and again.label in ("positive", "neutral", "negative")

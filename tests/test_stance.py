@@ -5,19 +5,19 @@ per-mention sentiment for short sentences written for these tests, parsed by
 the spaCy backbone.
 """
 
-import re
 from dataclasses import replace
 
 import networkx as nx
 import pandas as pd
 import pytest
+import records
+from records import judged
 
 from analysis.actors import parse_actors
 from analysis.errors import AnalysisError
 from analysis.nlp import parse
 from analysis.stance import MIN_QUOTE_CONFIDENCE, find_stance, load_relation_cues, load_stance_cues
 from analysis.summaries import count_stance_into, stance_graph, stance_matrix, summarize_stance, write_graphml
-from analysis.types import OTHER_ACTOR, Mention, MentionSentiment, Quote
 
 REGISTRY = parse_actors("""
 actors:
@@ -35,31 +35,14 @@ NAMES = {
 }
 
 
-def mention(text, phrase, actor=None, *, nth=0, method="name", canonical=None):
-    """A mention of the nth occurrence of ``phrase`` in ``text``."""
-    start = [m.start() for m in re.finditer(rf"\b{re.escape(phrase)}\b", text)][nth]
-    actor, name = (actor, canonical or phrase) if actor else NAMES.get(phrase, (OTHER_ACTOR, phrase))
-    return Mention("t", 0, start, start + len(phrase), phrase, actor, method, 0.9, name)
+def mention(text, phrase, actor=None, **kw):
+    """A mention of the nth occurrence of ``phrase`` in ``text`` (its actor from NAMES, else other)."""
+    return records.mention(text, phrase, actor, names=NAMES, **kw)
 
 
-def quote(text, content, speaker, *, cue="said", kind="direct", quote_id=0):
+def quote(text, content, speaker, **kw):
     """A quote of ``content`` by the words ``speaker`` (their actor from NAMES, else other)."""
-    start, at = text.index(content), text.index(speaker)
-    actor, name = NAMES.get(speaker, (OTHER_ACTOR, speaker))
-    return Quote(article_id="t", quote_id=quote_id, start=start, end=start + len(content), text=content, kind=kind,
-                 cue=cue, speaker_text=speaker, speaker_start=at, speaker_end=at + len(speaker), speaker=name,
-                 speaker_actor=actor, confidence=0.9, evidence="hand-made", sentence_id=0)
-
-
-def judged(m, label, confidence=0.95, q=None, *, voice=None, voice_actor=""):
-    """What the sentiment stage would say about mention ``m``, in the quote's voice."""
-    score = {"positive": confidence, "negative": -confidence, "neutral": 0.0}[label]
-    if q is not None:
-        voice, voice_actor = q.speaker, q.speaker_actor
-    return MentionSentiment(article_id="t", sentence_id=0, start=m.start, end=m.end, text=m.text, actor=m.actor,
-                            label=label, score=score, confidence=confidence, voice=voice or "author", method="hand",
-                            evidence="hand-made judgment", voice_actor=voice_actor,
-                            quote_id=q.quote_id if q is not None else -1)
+    return records.quote(text, content, speaker, names=NAMES, **kw)
 
 
 def edges(text, mentions, quotes=(), sentiment=()):
@@ -69,8 +52,7 @@ def edges(text, mentions, quotes=(), sentiment=()):
 
 
 def named_mentions(text):
-    return [mention(text, p) for p in sorted(NAMES, key=len, reverse=True) if p in text
-            and not any(p in q and p != q and q in text for q in NAMES)]
+    return records.named_mentions(text, NAMES)
 
 
 # --------------------------------------------------------------------------- relation cues
