@@ -95,6 +95,7 @@ def test_dask_local_cluster_gives_identical_tables(corpus, one_job, tmp_path):
     assert _digests(tmp_path) == _digests(out)
 
 
+@pytest.mark.long  # two worker processes start and load the pipeline: about 8 s
 def test_cli_run_with_jobs(corpus, tmp_path, capsys):
     code = main(["run", str(corpus), "--out", str(tmp_path), "--jobs", "2", "--backend", "lexicon", "--no-cache"])
     assert code == 1  # broken.md is an error row
