@@ -355,10 +355,17 @@ SPEAKER_ROLES = frozenset({
 })
 
 
-def _speaker_descriptions(doc: Doc, quotes: list[Quote], taken: set[int]) -> list[tuple[int, int, str, str]]:
+#: Standings in a contest: a party or group before them ("the GOP front-runner", "the
+#: Labour candidate") says which side the person runs for, not who speaks.
+CANDIDACY_ROLES = frozenset({"nominee", "candidate", "hopeful", "front-runner", "frontrunner", "contender"})
+
+
+def _speaker_descriptions(doc: Doc, quotes: list[Quote], taken: set[int],
+                          collective: set[int] = frozenset()) -> list[tuple[int, int, str, str]]:
     """Descriptions that speak ('"...," the presumptive Republican nominee said'): a quote's speaker
     phrase that is "the" + an office or standing in :data:`SPEAKER_ROLES`, in the singular, with no
-    name at its head. They are resolved like "he" or "she" to the most salient person."""
+    name in it (a group's name, tokens ``collective``, may qualify a standing in
+    :data:`CANDIDACY_ROLES`). They are resolved like "he" or "she" to the most salient person."""
     found = []
     for q in quotes:
         if q.speaker_start < 0:
@@ -367,13 +374,27 @@ def _speaker_descriptions(doc: Doc, quotes: list[Quote], taken: set[int]) -> lis
         if span is None or not len(span):
             continue
         head = span.root
-        if (span[0].lower_ != "the" or head.tag_ != "NN" or head.lower_ not in SPEAKER_ROLES
-                or any(t.i in taken for t in span) or any(c.dep_ == "appos" for c in head.children)
+        role = _hyphenated(head)
+        allowed = collective - {head.i} if role in CANDIDACY_ROLES else set()
+        if (span[0].lower_ != "the" or head.tag_ != "NN" or role not in SPEAKER_ROLES
+                or any(t.i in taken and t.i not in allowed for t in span)
+                or any(c.dep_ == "appos" for c in head.children)
                 or any(c.lower_.strip(".-") in _OTHER_OFFICE for c in head.lefts)):
             continue  # a name in the phrase ("the Republican leader, Michael Thibodeau") names the speaker;
             # another office ("the former Mexican president") is someone else than the one in the news
-        found.append((span.start, head.i + 1, "description", f"role {head.lower_}"))
+        if (span.start, head.i + 1, "description", f"role {role}") not in found:  # one phrase, several quotes
+            found.append((span.start, head.i + 1, "description", f"role {role}"))
     return found
+
+
+def _hyphenated(head: Token) -> str:
+    """The head word with the words hyphenated to it, lowercased: "front-runner" (which the
+    tokenizer splits into "front", "-", "runner")."""
+    doc, start = head.doc, head.i
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
+            and not doc[start - 1].whitespace_:
+        start -= 2
+    return doc[start:head.i + 1].text.lower()
 
 
 def _blocked(anaphor: Token, ref: _Ref, kind: str, quote: Quote | None) -> bool:
@@ -673,7 +694,9 @@ def resolve_references(
     known_descriptors = {d for r in refs for d in r.descriptors}
     anaphors = [a for a in _anaphors(doc, taken, known_descriptors) if a[2] == "description" or a[0] not in taken]
     covered = {i for a in anaphors for i in range(a[0], a[1])}
-    anaphors = sorted(anaphors + [a for a in _speaker_descriptions(doc, quotes, taken) if a[1] - 1 not in covered])
+    collective = {i for r in refs if not r.types & {"he", "she"} for i in range(r.start, r.end)}
+    anaphors = sorted(anaphors + [a for a in _speaker_descriptions(doc, quotes, taken, collective)
+                                  if a[1] - 1 not in covered])
     refs += _distractors(doc, taken | {a[0] for a in anaphors}, sent_of, para_of)
     refs.sort(key=lambda r: r.start)
     third = _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article_id)

@@ -7,6 +7,8 @@ stage is tested alone. Texts are short sentences about invented people.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from analysis.actors import parse_actors
@@ -333,6 +335,8 @@ def test_within_its_own_sentence_a_subordinate_subject_keeps_its_weight():
                      "the presumptive nominee", "marlow", id="office of the person in the news"),
         pytest.param('Daniel Hope spoke at the harbour. "The road comes first," the Valley candidate said.',
                      "the Valley candidate", "hope", id="a place before the office"),
+        pytest.param('Helena Marlow won the vote. "We will build the road," the Green Valley Union nominee said.',
+                     "the Green Valley Union nominee", "marlow", id="the side a candidate runs for"),
     ],
 )
 def test_a_speaking_description_of_an_office_is_the_person_in_the_news(text, speaker, actor):
@@ -348,12 +352,25 @@ def test_a_speaking_description_of_an_office_is_the_person_in_the_news(text, spe
         pytest.param("the former nominee", id="another office"),
         pytest.param("the spokesman", id="a staff role brings in someone new"),
         pytest.param("the nominee, Ada Quill", id="a name in the phrase"),
+        pytest.param("the Green Valley Union leader", id="a group's leader speaks for the group"),
     ],
 )
 def test_other_speaking_descriptions_are_not_resolved(speaker):
     text = f'Helena Marlow won the vote. "We will build the road," {speaker} said.'
     found = resolve(text, quotes=[quote(text, "We will build the road,", speaker)])
     assert not [m for m in found if m.actor == "marlow" and m.method == "description"]
+
+
+def test_a_hyphenated_role_speaking_several_quotes_is_one_mention():
+    # the tokenizer splits "front-runner"; the phrase speaks two quotes but is one mention of the person
+    text = ('Helena Marlow won the vote. The Green Valley Union front-runner said "We will build the road" '
+            'and "We will pay for it".')
+    speaker = "The Green Valley Union front-runner"
+    quotes = [quote(text, "We will build the road", speaker),
+              replace(quote(text, "We will pay for it", speaker), quote_id=1)]
+    hits = at(resolve(text, quotes=quotes), speaker)
+    assert [(m.actor, m.method) for m in hits] == [("marlow", "description")]
+    assert "role front-runner" in hits[0].evidence
 
 
 def test_a_description_that_does_not_speak_is_not_resolved_as_a_speaker():
