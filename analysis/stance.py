@@ -20,7 +20,8 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   joined one, "before he joined the F.B.I.", is a career); joining a person is
   company ("joined Obama at the ceremony") and joining anyone in an act
   ("joined X in calling on Z to quit") is an attitude toward Z, not X
-  (``company`` in the cue file). An act
+  (``company`` in the cue file); the other side of a contest ("his
+  opponent", "a Trump rival") is no attitude, "an opponent of X" is. An act
   named by a noun is its doer's: "X took aim at Y", "X renewed his attack on
   Y", "X voiced support for Y", "X's attack on Y" (cues of kind ``act``; the
   doer is the noun's owner or the subject of an ``act_verb``, so "X drew
@@ -48,6 +49,8 @@ neutral``) come from two kinds of evidence, never from the author's own voice:
   ("accusations that X ..."; ``claim_noun``), what the speaker says a thing
   is not ("was not an attempt to label X as ..."), a demand on the target
   ("X must confront Y"; but "X must apologize" is against X: ``penance``),
+  the holder of a feeling the quote names ("despite X's disdain for Y":
+  X's feeling, not the speaker's attitude to X; ``feeling``),
   the doer of a warm act the speaker relates ("The President thanked X": the
   cue gives the President's edge to X), the one a relation noun relates its
   own holder to ("anyone who is a critic of X"), or from sources that hold no attitude:
@@ -119,7 +122,7 @@ __all__ = [
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
                 "partitive", "concession", "authored", "fact_cue", "follower", "company", "act_verb", "claim_noun",
-                "penance", "duty", "reversal")
+                "penance", "duty", "reversal", "feeling")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"), by kind of quote; below it the words are too
 #: mixed to tell the speaker's attitude. A direct quote is the speaker's own
@@ -626,6 +629,8 @@ def _quote_edges(sentiment: Iterable[MentionSentiment], ctx: _Context, covered: 
             continue  # "X must confront Y": a demand on X, not a judgment of X (unlike "X must apologize")
         if token.dep_ == "poss" and fate in ctx.cues["duty"]:
             continue  # "It's X's job to keep the caucus together": what X owes, not a judgment of X
+        if token.dep_ == "poss" and fate in ctx.cues["feeling"]:
+            continue  # "despite Trump's disdain for the official": Trump's feeling, not the speaker's about him
         if _judged_by_a_noun(token, ctx):
             continue  # "a critic of X", "an ally of X": the noun's holder is related to X (the noun rule)
         if ctx.speaks_for(quote, j.actor):
@@ -765,8 +770,10 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     speaker = ctx.speaking(token)
     sources = _sources(subjects, ctx)
     passive = any(c.dep_ == "nsubjpass" for c in token.children)
-    if not subjects and (not passive or any(c.lower_ in _DEONTIC for c in token.children)):
-        sources = [None]  # "he must first be defeated", in the speaker's words; not "he was attacked" (by whom?)
+    if not subjects and token.dep_ != "acl" and (not passive or any(c.lower_ in _DEONTIC for c in token.children)):
+        # "he must first be defeated", in the speaker's words; not "he was attacked" (by whom?), nor a noun's
+        # purpose ("misused the doctrine to support his budget": whoever misused it supports, not the speaker)
+        sources = [None]
     if speaker is not None and _embedded(token, speaker, ctx):
         # "officials said ... and Trump tweeted that 'we have defeated ...'": not the speaker's own words
         sources = [s for s in sources if s is not None]
@@ -927,6 +934,11 @@ def _relation_edges(ctx: _Context, cues, covered: set) -> list[StanceEdge]:
     return edges
 
 
+#: Relation nouns that, owned ("his opponent") or compounded ("a Trump rival"), name the other side of a
+#: contest rather than an attitude.
+_CONTEST_ROLES = frozenset({"opponent", "rival"})
+
+
 def _noun_edges(noun: Token, ctx: _Context, polarity: str) -> list[StanceEdge]:
     """"S, a T ally" / "S is T's ally" / "S, an ally of T": S's relation to T."""
     who = ctx.who
@@ -935,7 +947,10 @@ def _noun_edges(noun: Token, ctx: _Context, polarity: str) -> list[StanceEdge]:
         holder = who.at(noun.head)
     elif noun.dep_ == "attr":
         holder = next((who.at(c) for c in noun.head.children if c.dep_ == "nsubj"), None)
-    related = [who.at(c) for c in noun.children if c.dep_ in ("compound", "poss")]
+    # "his opponent", "a Trump rival" name a contest (an election, a match), not an attitude; "an opponent
+    # of the war" is one
+    contest = noun.lemma_.lower() in _CONTEST_ROLES
+    related = [] if contest else [who.at(c) for c in noun.children if c.dep_ in ("compound", "poss")]
     related += [who.at(g) for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
                 for g in c.children if g.dep_ == "pobj"]
     edges = []

@@ -91,6 +91,20 @@ def test_noun_relation_and_modifier():
 
 
 @pytest.mark.parametrize(
+    ("text", "edge"),
+    [
+        ("Tomas Brennaker attacked Ana Ortiz, his opponent in the race.", None),  # the other side of a contest
+        ("Tomas Brennaker, a Harbour Council rival, spoke.", None),
+        ("Tomas Brennaker, a fierce opponent of the Harbour Council, spoke.", ("union", "against", "council")),
+    ],
+)
+def test_an_opponent_in_a_contest_is_no_attitude_an_opponent_of_something_is(text, edge):
+    # ("attacked" is an attitude of its own: union against mayor)
+    found = [e[:3] for e in edges(text, named_mentions(text))[0] if e[:3] != ("union", "against", "mayor")]
+    assert found == ([edge] if edge else []), found
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Would Ana Ortiz support the Dockworkers Union?",  # a question
@@ -784,3 +798,20 @@ def test_a_harm_in_a_clause_that_sets_the_scene_is_no_accusation():
     q = quote(text, "the Harbour Council killed a docker last month", "Ana Ortiz", kind="indirect")
     found, _ = edges(text, named_mentions(text), [q])
     assert ("mayor", "against", "council", "relation") in found
+
+
+def test_a_cue_that_only_says_what_a_thing_is_for_is_not_the_speakers_act():
+    # "the plan to support X": whoever made the plan would support X; the speaker calls it a mistake
+    text = '"The plan to support the Dockworkers Union is a mistake," Ana Ortiz said.'
+    q = quote(text, "The plan to support the Dockworkers Union is a mistake,", "Ana Ortiz")
+    found, _ = edges(text, named_mentions(text), [q])
+    assert not [e for e in found if e[2] == "union" and e[1] == "favor"], found
+
+
+def test_the_holder_of_a_feeling_named_in_a_quote_is_not_judged_by_the_speaker():
+    text = 'Tomas Brennaker said the vote went ahead despite Ana Ortiz\'s disdain for the Harbour Council.'
+    q = quote(text, "the vote went ahead despite Ana Ortiz's disdain for the Harbour Council", "Tomas Brennaker",
+              kind="indirect")
+    ortiz = mention(text, "Ana Ortiz")
+    found, _ = edges(text, named_mentions(text), [q], [judged(ortiz, "negative", 0.99, q)])
+    assert ("union", "against", "mayor", "quote") not in found, found
