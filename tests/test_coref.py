@@ -412,3 +412,14 @@ def test_a_quote_addressed_to_no_one_named_leaves_the_second_person_open(text, c
     start = text.index(content) + len(content) if speaker == "she" else 0
     found = resolve(text, quotes=[quote(text, content, speaker, speaker_from=start)])
     assert not [m for m in found if m.text.lower() in ("you", "your")]
+
+
+def test_a_long_block_quote_does_not_push_the_antecedent_out_of_reach():
+    # six quoted sentences between a name and "She": the quote is one turn of the story, not six sentences
+    words = "We build. We mend. We wait. We vote. We win. We stay."
+    text = f'Helena Marlow wrote on Monday:\n\n"{words}"\n\nShe left the hall on Tuesday.'
+    block = Quote(article_id="t", quote_id=0, start=text.index(words), end=text.index(words) + len(words),
+                  text=words, kind="direct", speaker_text="Helena Marlow", speaker_start=0, speaker_end=13,
+                  confidence=0.9)
+    (she,) = at(resolve(text, quotes=[block]), "She")
+    assert she.actor == "marlow"
