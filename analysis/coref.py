@@ -56,7 +56,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import IDX
@@ -191,34 +190,20 @@ def _salience(head: Token) -> float:
     return weight
 
 
-class _Narrative(NamedTuple):
-    """Positions of sentences and paragraphs counting only the narrative: sentences
-    (and paragraphs) wholly inside a direct quote do not advance them."""
-
-    sentences: list[int]  # by sentence id
-    paragraphs: dict[int, int]  # by paragraph id
-
-
-def _narrative(doc: Doc, quotes: list[Quote], sent_of: list[int], para_of: list[int]) -> _Narrative:
+def _narrative(doc: Doc, quotes: list[Quote], sent_of: list[int]) -> list[int]:
+    """Per sentence id, its position counting only the narrative: a sentence wholly
+    inside a direct quote does not advance it."""
     direct = IntervalIndex((q.start, q.end, q) for q in quotes if q.kind == "direct")
-    quoted_sents: dict[int, bool] = {}
-    quoted_paras: dict[int, bool] = {}
+    quoted: dict[int, bool] = {}
     for token in doc:
-        if not token.is_alpha:
-            continue
-        inside = bool(direct.containing(token.idx))
-        k, p = sent_of[token.i], para_of[token.i]
-        quoted_sents[k] = quoted_sents.get(k, True) and inside
-        quoted_paras[p] = quoted_paras.get(p, True) and inside
-    sentences, position = [], 0
+        if token.is_alpha:
+            k = sent_of[token.i]
+            quoted[k] = quoted.get(k, True) and bool(direct.containing(token.idx))
+    positions, position = [], 0
     for k in range(max(sent_of, default=-1) + 1):
-        position += 0 if quoted_sents.get(k, False) else 1
-        sentences.append(position)
-    paragraphs, position = {}, 0
-    for p in sorted(set(para_of)):
-        position += 0 if quoted_paras.get(p, False) else 1
-        paragraphs[p] = position
-    return _Narrative(sentences, paragraphs)
+        position += 0 if quoted.get(k, False) else 1
+        positions.append(position)
+    return positions
 
 
 def _paragraph_ids(doc: Doc) -> list[int]:
@@ -455,20 +440,20 @@ def _confidence(best: float, second: float) -> float:
 
 def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: int, para: int, doc, quote,
             spoken: Quote | None = None, spoken_sent: int | None = None, quoted: IntervalIndex | None = None,
-            narrative: _Narrative | None = None):
+            narrative: list[int] | None = None):
     anaphor = doc[start]
     # the speaker of a quote ('"...," she said') is looked for before the quote, however long it is
     first = min(sent, spoken_sent) if spoken_sent is not None else sent
-    # distances in sentences and paragraphs; outside quotes, a block of quoted sentences between the
-    # anaphor and its antecedent ("X tweeted: '...five sentences...' X then ...") does not count
-    sents = narrative.sentences if narrative is not None and quote is None else None
-    paras = narrative.paragraphs if narrative is not None and quote is None else None
+    # how far back an antecedent may be: outside quotes, a block of quoted sentences between the anaphor
+    # and its antecedent ("X tweeted: '...six sentences...' X then ...") does not count (salience still
+    # decays with every sentence)
+    sents = narrative if quote is None else None
 
-    def apart(later: int, earlier: int, positions) -> int:
-        return later - earlier if positions is None else positions[later] - positions[earlier]
+    def apart(later: int, earlier: int) -> int:
+        return later - earlier if sents is None else sents[later] - sents[earlier]
 
     low = first - _WINDOW
-    while sents is not None and low > 0 and apart(first, low - 1, sents) <= _WINDOW:
+    while sents is not None and low > 0 and apart(first, low - 1) <= _WINDOW:
         low -= 1
     refs = [r for k in range(low, sent + 1) for r in by_sent.get(k, ())]
     plural = doc[start:end].root.tag_ in ("NNS", "NNPS")
@@ -480,13 +465,13 @@ def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: in
     if spoken is not None:  # nobody named inside the quote is its speaker
         blocked |= {ref.key for ref in refs if spoken.start <= ref.token.idx < spoken.end}
     for ref in refs:
-        if ref.end > start or apart(first, ref.sent, sents) > _WINDOW or ref.key in blocked:
+        if ref.end > start or apart(first, ref.sent) > _WINDOW or ref.key in blocked:
             continue
         if quoted is not None and quoted.containing(ref.token.idx):
             continue  # a quote's speaker ('..., he added') is someone the narrative names, not the quotes
         if start <= ref.start < end or not _agrees(ref, kind, value, plural):
             continue
-        decay = 0.5 ** apart(sent, ref.sent, sents) * 0.5 ** apart(para, ref.para, paras)
+        decay = 0.5 ** (sent - ref.sent) * 0.5 ** (para - ref.para)
         scores[ref.key] += (ref.weight - _subordinate_subject(ref, sent)) * decay
         if ref.key not in latest or ref.start > latest[ref.key].start:
             latest[ref.key] = ref
@@ -545,7 +530,7 @@ def _resolve_third_person(doc, refs, anaphors, quotes, sent_of, para_of, article
     for ref in refs:
         by_sent[ref.sent].append(ref)
     topics = {id(q): _quote_topic(doc, q) for q in quotes if q.kind == "direct"}
-    narrative = _narrative(doc, quotes, sent_of, para_of)
+    narrative = _narrative(doc, quotes, sent_of)
     direct = IntervalIndex((q.start, q.end, q) for q in quotes if q.kind == "direct")
     speakers = IntervalIndex((q.speaker_start, q.speaker_end, q) for q in quotes
                              if q.speaker_start >= 0 and q.speaker_end > q.speaker_start)
