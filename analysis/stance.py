@@ -122,7 +122,7 @@ __all__ = [
 CUE_SECTIONS = ("not_source", "familiar", "report_cue", "belief_cue", "hypothetical", "condition", "defence",
                 "denial", "harm", "advocate", "misfortune", "speech", "ouster", "urge",
                 "partitive", "concession", "authored", "fact_cue", "follower", "company", "act_verb", "claim_noun",
-                "penance", "duty", "reversal", "feeling")
+                "penance", "duty", "reversal", "feeling", "endeavour")
 #: A quote edge from the sentiment model needs at least this probability of
 #: its label ("against", "favor"), by kind of quote; below it the words are too
 #: mixed to tell the speaker's attitude. A direct quote is the speaker's own
@@ -770,9 +770,12 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
     speaker = ctx.speaking(token)
     sources = _sources(subjects, ctx)
     passive = any(c.dep_ == "nsubjpass" for c in token.children)
-    if not subjects and token.dep_ != "acl" and (not passive or any(c.lower_ in _DEONTIC for c in token.children)):
-        # "he must first be defeated", in the speaker's words; not "he was attacked" (by whom?), nor a noun's
-        # purpose ("misused the doctrine to support his budget": whoever misused it supports, not the speaker)
+    purpose = (token.dep_ in ("acl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+               and token.head.lemma_.lower() not in ctx.cues["endeavour"])
+    if not subjects and not purpose and (not passive or any(c.lower_ in _DEONTIC for c in token.children)):
+        # "he must first be defeated", "efforts to destabilize X", in the speaker's words; not "he was attacked"
+        # (by whom?), nor what a thing is for ("misused the doctrine to support his budget": whoever misused
+        # it supports, not the speaker)
         sources = [None]
     if speaker is not None and _embedded(token, speaker, ctx):
         # "officials said ... and Trump tweeted that 'we have defeated ...'": not the speaker's own words

@@ -801,11 +801,16 @@ def test_a_harm_in_a_clause_that_sets_the_scene_is_no_accusation():
 
 
 def test_a_cue_that_only_says_what_a_thing_is_for_is_not_the_speakers_act():
-    # "the plan to support X": whoever made the plan would support X; the speaker calls it a mistake
-    text = '"The plan to support the Dockworkers Union is a mistake," Ana Ortiz said.'
-    q = quote(text, "The plan to support the Dockworkers Union is a mistake,", "Ana Ortiz")
+    # "the rules to support X": whoever bent the rules would support X, not the speaker
+    text = '"The rules to support the Dockworkers Union were bent," Ana Ortiz said.'
+    q = quote(text, "The rules to support the Dockworkers Union were bent,", "Ana Ortiz")
     found, _ = edges(text, named_mentions(text), [q])
     assert not [e for e in found if e[2] == "union" and e[1] == "favor"], found
+    # the aim of an undertaking in the speaker's words is the speaker's side's
+    text = '"Our volunteers are part of the effort to defeat the Harbour Council," Ana Ortiz said.'
+    q = quote(text, "Our volunteers are part of the effort to defeat the Harbour Council,", "Ana Ortiz")
+    found, _ = edges(text, named_mentions(text), [q])
+    assert ("mayor", "against", "council", "relation") in found, found
 
 
 def test_the_holder_of_a_feeling_named_in_a_quote_is_not_judged_by_the_speaker():
