@@ -185,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     ln.add_argument("--out", required=True, help="the scheme file to write (.yaml; the model goes beside it as .npz)")
     ln.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     ln.add_argument("--seed", type=int, default=13, help="seed of the folds and the bootstrap (default 13)")
+    from .frame_learning import DEFAULT_FEATURES, FEATURES
+
+    ln.add_argument("--features", choices=FEATURES, default=DEFAULT_FEATURES,
+                    help="what the classifier reads: sentence vectors (embedding: all-MiniLM-L6-v2, shipped, no "
+                         "torch), TF-IDF of words and character n-grams, or both (default: %(default)s, the best "
+                         "5-fold cross-validated accuracy on the GVFC development headlines, 0.82 against 0.81 "
+                         "embedding and 0.75 tfidf, and lead-3 summaries, 0.68 against 0.63 and 0.63)")
 
     kw = sub.add_parser("kwic", help="keyword in context for one actor")
     kw.add_argument("actor", help="actor id from the registry")
@@ -550,7 +557,7 @@ def _frames(args) -> int:
 
     report = learn_frame_scheme(args.path, args.out, text=args.text, label=args.label, label2=args.label2,
                                 none=args.none, skip=args.skip, codebook=args.codebook, folds=args.folds,
-                                seed=args.seed)
+                                seed=args.seed, features=args.features)
     for line in report.warnings:
         print(f"warning: {line}", file=sys.stderr)
     cv = report.cross_validation

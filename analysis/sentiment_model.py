@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .onnx_runtime import cpu_session, import_onnxruntime
+
 __all__ = [
     "DEFAULT_MODEL_DIR",
     "LABELS",
@@ -558,24 +560,11 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _onnxruntime():
-    """``onnxruntime``, imported with its telemetry turned off.
-
-    Notes
-    -----
-    ONNX Runtime 1.32 starts a native telemetry client when it is imported: it
-    resolves a remote host some seconds later and writes under
-    ``~/.cache/Microsoft/``. The variable ``ORT_DISABLE_TELEMETRY=1`` must be set
-    before the import to stop it (``onnxruntime.disable_telemetry_events()``
-    after the import does not stop the DNS query: checked with
-    ``strace -f -e trace=network``); both are done here, and
-    ``tests/test_robustness.py`` checks a model run with strace.
-    """
-    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
-    ort = _require("onnxruntime", "onnxruntime")
-    disable = getattr(ort, "disable_telemetry_events", None)
-    if disable is not None:
-        disable()
-    return ort
+    """``onnxruntime``, imported with its telemetry turned off (:func:`analysis.onnx_runtime.import_onnxruntime`)."""
+    try:
+        return import_onnxruntime()
+    except ImportError:
+        return _require("onnxruntime", "onnxruntime")  # the message says what needs it
 
 
 def _require(module: str, pip_name: str):
@@ -630,7 +619,7 @@ def load_sentiment_model(
     with _CACHE_LOCK:
         if cache and key in _CACHE:
             return _CACHE[key]
-        ort = _onnxruntime()
+        _onnxruntime()  # a missing package is named before anything else is read
         tokenizers = _require("tokenizers", "tokenizers")
         if not folder.is_dir():
             raise FileNotFoundError(
@@ -646,12 +635,7 @@ def load_sentiment_model(
         tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.no_truncation()
         tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
-        session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        session = cpu_session(folder / "model.onnx", threads)
         model = TargetSentimentModel(session, tokenizer, config, folder)
         _CACHE[key] = model
         return model
