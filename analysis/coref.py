@@ -124,6 +124,7 @@ class _Ref:
     end: int  # token after the last
     weight: float
     text: str
+    scope: tuple[int, int] | None = None  # tokens of the only clause whose anaphors may refer to it
 
 
 def _types_for(actor: Actor, kind: str, pronoun: str | None) -> frozenset:
@@ -300,6 +301,18 @@ def _build_refs(doc, mentions, registry, sent_of, para_of) -> list[_Ref]:
             _Ref(key, actor_id, m.canonical or m.text, types, descriptors, sent_of[head.i], para_of[head.i],
                  head, span.start, span.end, _salience(head), m.text)
         )
+    # "a false prophet who was misleading his followers": the relative pronoun that is the subject of a
+    # clause on the mention is that mention again, as the subject of that clause and for its words only
+    for ref in list(refs):
+        # "X, a prophet who ...", "called X a prophet who ..." (the object's complement)
+        nouns = [ref.token, *(c for c in ref.token.children if c.dep_ in ("appos", "oprd")),
+                 *(c for c in ref.token.head.children if c.dep_ == "oprd" and ref.token.dep_ == "dobj")]
+        for clause in (c for noun in nouns for c in noun.children if c.dep_ == "relcl"):
+            for rel in clause.children:
+                if rel.dep_ in ("nsubj", "nsubjpass") and rel.lower_ in ("who", "that"):
+                    refs.append(_Ref(ref.key, ref.actor, ref.canonical, ref.types, ref.descriptors, sent_of[rel.i],
+                                     para_of[rel.i], rel, rel.i, rel.i + 1, _salience(rel), f"{rel.text} ({ref.text})",
+                                     scope=(clause.left_edge.i, clause.right_edge.i + 1)))
     return refs
 
 
@@ -466,6 +479,8 @@ def _choose(by_sent: dict, start: int, end: int, kind: str, value: str, sent: in
         blocked |= {ref.key for ref in refs if spoken.start <= ref.token.idx < spoken.end}
     for ref in refs:
         if ref.end > start or apart(first, ref.sent) > _WINDOW or ref.key in blocked:
+            continue
+        if ref.scope is not None and not ref.scope[0] <= start < ref.scope[1]:
             continue
         if quoted is not None and quoted.containing(ref.token.idx):
             continue  # a quote's speaker ('..., he added') is someone the narrative names, not the quotes

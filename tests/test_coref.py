@@ -423,3 +423,10 @@ def test_a_long_block_quote_does_not_push_the_antecedent_out_of_reach():
                   confidence=0.9)
     (she,) = at(resolve(text, quotes=[block]), "She")
     assert she.actor == "marlow"
+
+
+def test_a_possessive_in_a_relative_clause_is_the_clauses_subject():
+    # "who" is Brennaker; "his" in the clause it is the subject of is Brennaker, not the main subject Hope
+    text = "Daniel Hope spoke on Monday. He called Tomas Brennaker a false friend who was misleading his crew."
+    (his,) = at(resolve(text), "his")
+    assert his.actor == "growers" and "who (Tomas Brennaker)" in his.evidence
