@@ -88,6 +88,7 @@ def test_two_jobs_give_identical_tables(corpus, one_job, tmp_path):
     assert _digests(tmp_path) == _digests(out)
 
 
+@pytest.mark.long  # starts a Dask LocalCluster: about 5 s
 def test_dask_local_cluster_gives_identical_tables(corpus, one_job, tmp_path):
     out, _ = one_job
     run_corpus(corpus, tmp_path, load_actors(corpus / "actors.yaml"), jobs=2, engine="dask", progress=False,

@@ -224,6 +224,7 @@ def test_unreachable_scheduler_is_one_line(corpus, tmp_path, capsys, monkeypatch
     assert code == 2 and "no Dask scheduler answered within 2 s" in err and "Traceback" not in err
 
 
+@pytest.mark.long  # starts a Dask LocalCluster: about 5 s
 def test_dask_scratch_stays_under_the_output_folder(corpus, registry, reference, tmp_path, monkeypatch):
     pytest.importorskip("dask.distributed")
     import dask
