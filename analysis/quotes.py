@@ -15,8 +15,11 @@ cue) are not speech.
 infinitive or message object reported by a verb ("X said (that) ...", "X told
 CNN ...", "X vowed to ...", "X announced a ceasefire"), the clause around a
 parenthetical ("..., the fighters say, ..."), and the clause after "according
-to X". Which verbs report which structures is a data file a researcher can
-extend (``resources/reporting_verbs.txt``).
+to X". A reported clause that is mostly a quoted fragment ("X charged that Y
+had “left behind ...”") is a direct quote, and the reporter's words leading
+into it ("that Y had") an indirect one of the same speaker. Which verbs
+report which structures is a data file a researcher can extend
+(``resources/reporting_verbs.txt``).
 
 The speaker is the active subject (or passive agent) of the reporting verb; a
 participle cue ("..., saying, "...") takes the subject of the verb it hangs
@@ -532,15 +535,37 @@ def _indirect_candidates(doc: Doc, marks: IntervalIndex, verbs: ReportingVerbs):
                 yield tok, sources[0], lo, hi, "'according to'"
 
 
+def _lead_into(doc: Doc, lo: int, mark_start: int) -> tuple[int, int] | None:
+    """Character bounds of the reported clause's words from token ``lo`` up to
+    the quotation mark at ``mark_start`` ("that Trump had" of "that Trump had
+    “left behind ...”"), or None when they are fewer than two words."""
+    hi = lo
+    while hi < len(doc) and doc[hi].idx < mark_start:
+        hi += 1
+    while hi > lo and doc[hi - 1].is_quote:  # the opening mark itself
+        hi -= 1
+    start, end = _content_bounds(doc, lo, hi - 1)
+    if end - start < 2 or len(doc_text(doc)[start:end].split()) < 2:
+        return None
+    return start, end
+
+
 def _indirect_quotes(doc: Doc, sent_of: list[int], marks: IntervalIndex, verbs: ReportingVerbs) -> list[Quote]:
     quotes = []
     for cue, subject, lo, hi, how in _indirect_candidates(doc, marks, verbs):
         start, end = _content_bounds(doc, lo, hi)
         if end - start < 2 or len(doc_text(doc)[start:end].split()) < 2:
             continue
-        quoted = sum(min(end, s.end) - max(start, s.start) for s in marks.overlapping(start, end))
+        inside = sorted(marks.overlapping(start, end), key=lambda s: s.start)
+        quoted = sum(min(end, s.end) - max(start, s.start) for s in inside)
         if quoted > 0.5 * (end - start):
-            continue  # a direct quote already stands for it
+            # a direct quote already stands for most of it; the reporter's words that lead into it
+            # ("X charged that Trump had “...”") are still X's claim, in the reporter's paraphrase
+            lead = _lead_into(doc, lo, inside[0].start)
+            if lead is None:
+                continue
+            start, end = lead
+            how += ", the words before the quoted part"
         quote = Quote(
             article_id="", quote_id=-1, start=start, end=end, text=doc_text(doc)[start:end], kind="indirect",
             sentence_id=sent_of[lo], confidence=0.75, cue=cue.text, evidence=how,

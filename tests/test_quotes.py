@@ -406,6 +406,40 @@ def test_a_direct_quote_is_not_also_reported_as_indirect():
     assert [q.kind for q in found] == ["direct"]
 
 
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        pytest.param('Marlow charged that the council had "hidden the costs of the bridge from every farmer."',
+                     "that the council had", id="charged-that"),
+        pytest.param("Marlow said the council “keeps hiding the costs of the bridge from the growers.”",
+                     "the council", id="said-bare-clause"),
+    ],
+)
+def test_reported_words_that_lead_into_a_quoted_fragment_are_the_speakers(text, lead):
+    """"X charged that Y had “...”": the quoted fragment is a direct quote, and
+    the reporter's words that lead into it are X's claim too (an indirect
+    quote of its own, not the author's voice)."""
+    found = quotes_in(text)
+    check_offsets(text, found)
+    assert sorted(q.kind for q in found) == ["direct", "indirect"]
+    (q,) = [q for q in found if q.kind == "indirect"]
+    assert (q.text, q.speaker_text, q.speaker_actor) == (lead, "Marlow", "marlow")
+    assert "before the quoted part" in q.evidence
+
+
+def test_an_actor_in_the_lead_is_judged_in_the_speakers_voice():
+    text = 'Helena Marlow charged that the Town Hall had "hidden the costs of the bridge from every farmer."'
+    result = analyze_doc(parse(text, cache_dir=False), Article(id="t", text=text, title="t"), VALLEY,
+                         sentiment_backend="lexicon")
+    (council,) = [j for j in result.sentiment if j.actor == "council"]
+    assert council.voice == "Helena Marlow" and council.quote_id >= 0
+
+
+def test_a_lead_of_one_word_is_no_quote_of_its_own():
+    found = quotes_in('Marlow said that "the council has hidden the costs of the bridge."')
+    assert [q.kind for q in found] == ["direct"]
+
+
 def test_indirect_speech_without_a_subject_is_marked_unattributed():
     (q,) = quotes_in("It was reported that the bridge would reopen in May.")
     assert q.kind == "indirect" and q.speaker_start == -1 and "no speaker found" in q.evidence
