@@ -55,7 +55,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .corpus import scan_corpus
 from .errors import AnalysisError, OutputError
-from .pipeline import DEFAULT_SCHEMES
+from .pipeline import ARTICLES_PER_MODEL_RUN, DEFAULT_SCHEMES
 from .tables import escape_formula, record_columns
 from .types import ActorRegistry, Article, ArticleError
 
@@ -132,15 +132,48 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
     all the result is ``{"error": ..., "traceback": ...}``. A worker never
     stops the batch.
     """
-    from .pipeline import analyze_text, article_row, one_line
+    return analyse_articles([article], settings)[0]
 
+
+def analyse_articles(articles: list[Article], settings: RunSettings) -> list[dict]:
+    """:func:`analyse_article` for several articles, in order, with one run of the
+    sentiment model over all of them (:func:`analysis.pipeline.analyze_docs`);
+    should that fail as a whole, each article is analysed alone."""
+    from .nlp import load_pipeline, parse_many
+    from .pipeline import analyze_docs
+    from .sentiment import load_lexicon
+
+    out: dict[int, dict] = {}
+    docs = {}
     try:
-        done = analyze_text(article, settings.registry, pipeline=settings.pipeline, cache_dir=settings.cache_dir,
+        nlp = load_pipeline(settings.pipeline)
+        lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file else None
+        for i, article in enumerate(articles):
+            try:
+                docs[i] = next(parse_many([article.text], pipeline=nlp, cache_dir=settings.cache_dir))
+            except Exception as exc:  # one article never stops the batch
+                out[i] = _failed(article, exc)
+        done = analyze_docs([docs[i] for i in docs], [articles[i] for i in docs], settings.registry,
                             sentiment_backend=settings.sentiment_backend, explain=settings.explain,
-                            lexicon_file=settings.lexicon_file, schemes=settings.schemes)
-    except Exception as exc:  # one article never stops the batch
-        error = ArticleError(article.source, one_line(exc), article.id, "analyse")
-        return {"error": asdict(error), "traceback": traceback.format_exc()}
+                            lexicon=lexicon, schemes=settings.schemes)
+        out.update({i: _part_data(d) for i, d in zip(docs, done, strict=True)})
+    except Exception as exc:
+        if len(articles) == 1:
+            return [_failed(articles[0], exc)]
+        return [analyse_articles([article], settings)[0] for article in articles]
+    return [out[i] for i in range(len(articles))]
+
+
+def _failed(article: Article, exc: Exception) -> dict:
+    from .pipeline import one_line
+
+    error = ArticleError(article.source, one_line(exc), article.id, "analyse")
+    return {"error": asdict(error), "traceback": traceback.format_exc()}
+
+
+def _part_data(done) -> dict:
+    from .pipeline import article_row
+
     return {
         "article": article_row(done),
         "sentences": _rows(done.sentences), "mentions": _rows(done.mentions), "quotes": _rows(done.quotes),
@@ -184,10 +217,11 @@ def _read_part(path: Path) -> dict | None:
     return data if isinstance(data, dict) and ("error" in data or "article" in data) else None
 
 
-def _analyse_to_part(article: Article, settings: RunSettings, path: str) -> str:
-    """Worker task: analyse and write the part file; returns its path."""
-    _write_part(Path(path), analyse_article(article, settings))
-    return path
+def _analyse_to_parts(articles: list[Article], settings: RunSettings, paths: list[str]) -> list[str]:
+    """Worker task: analyse a chunk of articles and write their part files; returns their paths."""
+    for data, path in zip(analyse_articles(articles, settings), paths, strict=True):
+        _write_part(Path(path), data)
+    return paths
 
 
 def _share_cores(threads: int) -> None:
@@ -211,8 +245,8 @@ class _LocalEngine:
 
     def submit(self, *args):
         if self.pool is None:
-            return _analyse_to_part(*args)
-        return self.pool.apply_async(_analyse_to_part, args)
+            return _analyse_to_parts(*args)
+        return self.pool.apply_async(_analyse_to_parts, args)
 
     def result(self, handle):
         return handle if self.pool is None else handle.get()
@@ -259,7 +293,7 @@ class _DaskEngine:
             self.client.run(_share_cores, max(1, (os.cpu_count() or 1) // jobs))
 
     def submit(self, *args):
-        return self.client.submit(_analyse_to_part, *args, pure=False)
+        return self.client.submit(_analyse_to_parts, *args, pure=False)
 
     def result(self, handle):
         return handle.result()
@@ -483,16 +517,25 @@ def _run_locked(corpus, out: Path, parts: Path, registry: ActorRegistry, *, jobs
                     resumed += 1
                     continue
                 redone += 1  # damaged, or an error that may since have been fixed: analyse again
-            yield item, settings, str(path)
+            yield item, str(path)
+
+    def chunks():
+        chunk: list = []
+        for item in tasks():
+            chunk.append(item)
+            if len(chunk) == ARTICLES_PER_MODEL_RUN:  # one model run for them all; a part file each
+                yield [a for a, _ in chunk], settings, [p for _, p in chunk]
+                chunk = []
+        if chunk:
+            yield [a for a, _ in chunk], settings, [p for _, p in chunk]
 
     scratch = out / ".dask-scratch"
     runner = _DaskEngine(jobs, scheduler, scratch) if engine == "dask" else _LocalEngine(jobs, scratch)
     bar = tqdm(desc="Analysing articles", unit="article", disable=not progress)
     finished = False
     try:
-        for handle in _in_flight(tasks(), lambda args: runner.submit(*args), limit=4 * jobs):
-            runner.result(handle)
-            bar.update(1)
+        for handle in _in_flight(chunks(), lambda args: runner.submit(*args), limit=2 * jobs):
+            bar.update(len(runner.result(handle)))
         finished = True
     finally:
         runner.close(cancel=not finished)

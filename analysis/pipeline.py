@@ -34,7 +34,14 @@ from .mentions import find_mentions
 from .nlp import load_pipeline, parse_many, pipeline_name, sentence_records
 from .quotes import attach_speakers, extract_quotes
 from .roles import assign_roles, find_descriptors
-from .sentiment import BACKENDS, Lexicon, default_backend, load_lexicon, score_sentiment
+from .sentiment import (
+    BACKENDS,
+    Lexicon,
+    default_backend,
+    load_lexicon,
+    prefetch_model_judgments,
+    score_sentiment,
+)
 from .stance import find_stance
 from .summaries import (
     SENTIMENT_SUMMARY_COLUMNS,
@@ -61,9 +68,9 @@ from .types import (
     StanceEdge,
 )
 
-__all__ = ["analyze", "analyze_doc", "analyze_text", "check_settings", "DEFAULT_SCHEMES", "BACKENDS", "quotes_of",
-           "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES", "ERROR_LOG", "SummaryCounts", "article_row",
-           "error_row", "log_entry", "one_line", "backend_or_default"]
+__all__ = ["analyze", "analyze_doc", "analyze_docs", "analyze_text", "check_settings", "DEFAULT_SCHEMES", "BACKENDS",
+           "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES", "ERROR_LOG", "SummaryCounts",
+           "article_row", "error_row", "log_entry", "one_line", "backend_or_default", "ARTICLES_PER_MODEL_RUN"]
 
 #: The file beside the tables that holds the full traceback of every error.
 ERROR_LOG = "errors.log"
@@ -174,12 +181,51 @@ def analyze_doc(doc, article: Article, registry: ActorRegistry, *, sentiment_bac
     schemes
         Frame schemes: shipped ids or paths to your own YAML files.
     """
+    return _finish(_begin(doc, article, registry), registry, sentiment_backend=sentiment_backend, explain=explain,
+                   lexicon=lexicon, schemes=schemes)
+
+
+def analyze_docs(docs, articles: list[Article], registry: ActorRegistry, *, sentiment_backend: str | None = None,
+                 explain: bool = False, lexicon: Lexicon | None = None,
+                 schemes=DEFAULT_SCHEMES) -> list[ArticleAnalysis]:
+    """:func:`analyze_doc` on several parsed articles, with one run of the
+    sentiment model over all their mentions (faster per mention than one run
+    per article; see :func:`analysis.sentiment.prefetch_model_judgments`).
+    Each article's records are the ones :func:`analyze_doc` gives it alone."""
+    begun = [_begin(doc, article, registry) for doc, article in zip(docs, articles, strict=True)]
+    if len(begun) > 1 and backend_or_default(sentiment_backend) == "model":
+        try:
+            prefetch_model_judgments([(b.doc, b.mentions) for b in begun])
+        except Exception:  # each article's sentiment stage then runs alone and reports what fails
+            pass
+    return [_finish(b, registry, sentiment_backend=sentiment_backend, explain=explain, lexicon=lexicon,
+                    schemes=schemes) for b in begun]
+
+
+@dataclass
+class _Begun:
+    """One article after the stages before sentiment: its mentions and its quotes with speakers."""
+
+    doc: object
+    article: Article
+    guard: _Guard
+    mentions: list[Mention]
+    quotes: list[Quote]
+
+
+def _begin(doc, article: Article, registry: ActorRegistry) -> _Begun:
     guard = _Guard(article)
     named = guard.run("mentions", [], find_mentions, doc, registry, article.id)
     found_quotes = guard.run("quotes", [], extract_quotes, doc, named, article.id)
     resolved = guard.run("coref", [], resolve_references, doc, named, registry, found_quotes, article.id)
     mentions = sorted(named + resolved, key=lambda m: (m.start, m.end, m.actor))
     quotes = guard.run("quotes", found_quotes, attach_speakers, found_quotes, mentions, doc)
+    return _Begun(doc, article, guard, mentions, quotes)
+
+
+def _finish(begun: _Begun, registry: ActorRegistry, *, sentiment_backend, explain, lexicon,
+            schemes) -> ArticleAnalysis:
+    doc, article, guard, mentions, quotes = begun.doc, begun.article, begun.guard, begun.mentions, begun.quotes
     judged = guard.run("sentiment", [], score_sentiment, doc, mentions, quotes, backend=sentiment_backend,
                        article_id=article.id, explain=explain, lexicon=lexicon)
     edges = guard.run("stance", [], find_stance, doc, mentions, quotes, judged,
@@ -345,6 +391,41 @@ def log_entry(e: ArticleError, details: str = "") -> str:
     return head + (details.rstrip("\n") or e.message) + "\n\n"
 
 
+#: Articles analysed together by :func:`analyze` and by each task of a batch run: the
+#: sentiment model reads all their mentions in one run (:func:`analyze_docs`).
+ARTICLES_PER_MODEL_RUN = 8
+
+
+def _analyse_chunk(chunk: list, registry: ActorRegistry, settings: dict) -> list:
+    """Each input of ``chunk`` (an :class:`ArticleError`, or ``(article, doc)``,
+    or ``(article, (error, traceback))`` where the parse failed) as an
+    :class:`ArticleAnalysis` or an ``(error, details)`` pair, in input order.
+    The parsed articles go through :func:`analyze_docs` together; should that
+    fail as a whole, each goes through :func:`analyze_doc` alone."""
+    parsed = [c for c in chunk if isinstance(c, tuple) and not isinstance(c[1], tuple)]
+    try:
+        analysed = dict(zip((id(c) for c in parsed), analyze_docs([d for _, d in parsed], [a for a, _ in parsed],
+                                                                   registry, **settings), strict=True))
+    except Exception:  # find which article it was: one at a time
+        analysed = {}
+        for c in parsed:
+            article, doc = c
+            try:
+                analysed[id(c)] = analyze_doc(doc, article, registry, **settings)
+            except Exception as exc:
+                analysed[id(c)] = (ArticleError(article.source, one_line(exc), article.id, "analyse"),
+                                   traceback.format_exc())
+    out = []
+    for c in chunk:
+        if isinstance(c, ArticleError):
+            out.append((c, ""))
+        elif isinstance(c[1], tuple):
+            out.append(c[1])
+        else:
+            out.append(analysed[id(c)])
+    return out
+
+
 def analyze(
     articles: Iterable[Article | ArticleError],
     registry: ActorRegistry,
@@ -394,23 +475,35 @@ def analyze(
     errors: list[ArticleError] = []
     bar = tqdm(articles, desc="Analysing articles", unit="article", disable=not progress)
     log: list[str] = []
+    settings = {"sentiment_backend": backend, "explain": explain, "lexicon": lexicon, "schemes": schemes}
+
+    def collect(chunk: list) -> None:  # the results of a chunk of inputs, in input order
+        for item in _analyse_chunk(chunk, registry, settings):
+            if isinstance(item, ArticleAnalysis):
+                done.append(item)
+                errors.extend(item.errors)
+                log.extend(log_entry(e, t) for e, t in zip(item.errors, item.tracebacks, strict=True))
+            else:
+                error, details = item
+                errors.append(error)
+                log.append(log_entry(error, details))
+
+    chunk: list = []  # inputs: load errors, and (article, doc or the parse error and its traceback)
+    parsed = 0
     for item in bar:
         if isinstance(item, ArticleError):
-            errors.append(item)
-            log.append(log_entry(item))
+            chunk.append(item)
             continue
         try:
-            doc = next(parse_many([item.text], pipeline=nlp, cache_dir=cache_dir))
-            analysed = analyze_doc(doc, item, registry, sentiment_backend=backend, explain=explain,
-                                   lexicon=lexicon, schemes=schemes)
+            chunk.append((item, next(parse_many([item.text], pipeline=nlp, cache_dir=cache_dir))))
+            parsed += 1
         except Exception as exc:  # an article that cannot be parsed is an error row, not a crash
-            error = ArticleError(item.source, one_line(exc), item.id, "analyse")
-            errors.append(error)
-            log.append(log_entry(error, traceback.format_exc()))
-            continue
-        done.append(analysed)
-        errors.extend(analysed.errors)
-        log.extend(log_entry(e, t) for e, t in zip(analysed.errors, analysed.tracebacks, strict=True))
+            chunk.append((item, (ArticleError(item.source, one_line(exc), item.id, "analyse"),
+                                 traceback.format_exc())))
+        if parsed == ARTICLES_PER_MODEL_RUN:
+            collect(chunk)
+            chunk, parsed = [], 0
+    collect(chunk)
     failed = {(e.article_id, e.source) for e in errors}
     if failed:
         warnings.warn(f"{len(failed)} article(s) could not be read or analysed completely: see the errors "

@@ -65,6 +65,7 @@ __all__ = [
     "LexiconPredictor",
     "target_predictor",
     "forget_predictions",
+    "prefetch_model_judgments",
 ]
 
 BACKENDS = ("lexicon", "model")
@@ -354,6 +355,28 @@ def _predict(model, pairs: list[tuple[str, tuple[int, int]]]) -> np.ndarray:
                                strict=True):
             _PREDICTIONS[pair] = probs
     return np.array([_PREDICTIONS[p] for p in pairs]) if pairs else np.zeros((0, 3))
+
+
+def prefetch_model_judgments(articles: Iterable[tuple[Doc, Iterable[Mention]]]) -> int:
+    """Run the sentiment model once over the actor mentions of several articles
+    (each a ``(doc, mentions)`` pair) and keep its outputs in this process, so
+    that :func:`score_sentiment` on each article then finds them computed.
+
+    One article rarely has enough sentences of similar length to fill the
+    model's batches; several together do (sentences are sorted by length, so a
+    batch carries little padding), which makes the model about 1.5 times faster
+    per mention. A target's output does not depend on its batch companions
+    (to about 1e-7), so the records are those of scoring each article alone.
+
+    Returns the number of targets sent to the model.
+    """
+    pairs = []
+    for doc, mentions in articles:
+        spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in mentions if m.actor != OTHER_ACTOR]
+        pairs += [(sentence, span) for sentence, span, _ in _model_inputs(spans)]
+    if pairs:
+        _predict(_model_or_error(), pairs)
+    return len(pairs)
 
 
 #: Sentences longer than this (characters) reach the model as a window around

@@ -88,6 +88,48 @@ def test_two_jobs_give_identical_tables(corpus, one_job, tmp_path):
     assert _digests(tmp_path) == _digests(out)
 
 
+def test_a_chunk_whose_joint_analysis_fails_is_analysed_article_by_article(corpus, one_job, tmp_path, monkeypatch):
+    import analysis.pipeline as pipeline
+
+    out, _ = one_job
+    real = pipeline.analyze_docs
+    sizes = []
+
+    def analyze_docs(docs, articles, *args, **kwargs):
+        sizes.append(len(articles))
+        if len(articles) > 1:
+            raise RuntimeError("planted by the test")
+        return real(docs, articles, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyze_docs", analyze_docs)
+    summary = run_corpus(corpus, tmp_path, load_actors(corpus / "actors.yaml"), progress=False,
+                         sentiment_backend="lexicon", cache_dir=False)
+    assert sizes == [6, 1, 1, 1, 1, 1, 1] and summary["analysed"] == 6
+    assert _digests(tmp_path) == _digests(out)
+
+
+def test_one_model_run_per_chunk_gives_the_tables_of_one_run_per_article(corpus, tmp_path, monkeypatch):
+    import analysis.batch as batch
+    from analysis.sentiment import forget_predictions
+
+    tables = {}
+    for size in (1, 4):
+        monkeypatch.setattr(batch, "ARTICLES_PER_MODEL_RUN", size)
+        forget_predictions()
+        run_corpus(corpus, tmp_path / str(size), load_actors(corpus / "actors.yaml"), progress=False,
+                   sentiment_backend="model", cache_dir=False)
+        tables[size] = {name: pd.read_csv(tmp_path / str(size) / f"{name}.csv", keep_default_na=False)
+                        for name in ("mentions", "quotes", "sentiment", "stance", "roles")}
+    for name, one in tables[1].items():
+        many = tables[4][name]
+        if name == "sentiment":
+            assert (many.score - one.score).abs().max() < 1e-3
+            many, one = many.drop(columns=["score", "confidence", "evidence"]), one.drop(
+                columns=["score", "confidence", "evidence"])
+        pd.testing.assert_frame_equal(many, one)
+    assert (tables[4]["sentiment"].label != "neutral").any()
+
+
 @pytest.mark.long  # starts a Dask LocalCluster: about 5 s
 def test_dask_local_cluster_gives_identical_tables(corpus, one_job, tmp_path):
     out, _ = one_job

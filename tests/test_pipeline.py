@@ -257,3 +257,96 @@ def test_nonexistent_corpus_is_named_as_such(tmp_path, capsys):
     assert main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "nowhere: no such file or folder" in err and "actors.yaml" not in err
+
+
+# ------------------------------------------------------------ several articles, one model run
+
+TEXTS = [BUSY,
+         "The Dockworkers Union attacked Mayor Ana Ortiz. \u201cShe has betrayed every docker,\u201d the union said.",
+         "Ana Ortiz thanked the dockers. The union praised her calm handling of the long and bitter strike."]
+
+
+def _articles():
+    from analysis.types import Article
+
+    return [Article(id=f"t{i}", text=t, source=f"t{i}.md") for i, t in enumerate(TEXTS)]
+
+
+def test_articles_analysed_together_get_the_records_each_gets_alone():
+    import analysis.pipeline as pipeline
+    from analysis.actors import parse_actors
+    from analysis.nlp import parse
+    from analysis.sentiment import forget_predictions
+
+    registry = parse_actors(REGISTRY)
+    docs = [parse(t) for t in TEXTS]
+    forget_predictions()
+    alone = [pipeline.analyze_doc(d, a, registry, sentiment_backend="model") for d, a in zip(docs, _articles())]
+    forget_predictions()
+    together = pipeline.analyze_docs(docs, _articles(), registry, sentiment_backend="model")
+    assert [a.article.id for a in together] == ["t0", "t1", "t2"]
+    for one, many in zip(alone, together, strict=True):
+        assert (many.mentions, many.quotes, many.frames, many.roles) == (one.mentions, one.quotes, one.frames,
+                                                                          one.roles)
+        assert [(j.start, j.label, j.voice) for j in many.sentiment] == [(j.start, j.label, j.voice)
+                                                                         for j in one.sentiment]
+        assert max(abs(x.score - y.score) for x, y in zip(many.sentiment, one.sentiment, strict=True)) < 1e-3
+        assert [(e.source_actor, e.stance, e.target_actor) for e in many.stance] == [
+            (e.source_actor, e.stance, e.target_actor) for e in one.stance]
+    assert any(j.label != "neutral" for a in together for j in a.sentiment)  # the model judged something
+
+
+def test_a_failed_model_run_for_several_articles_loses_none(monkeypatch):
+    import analysis.pipeline as pipeline
+    from analysis.actors import parse_actors
+    from analysis.nlp import parse
+
+    calls = []
+
+    def broken(items):
+        calls.append(len(list(items)))
+        raise RuntimeError("planted by the test")
+
+    monkeypatch.setattr(pipeline, "prefetch_model_judgments", broken)
+    done = pipeline.analyze_docs([parse(t) for t in TEXTS], _articles(), parse_actors(REGISTRY),
+                                 sentiment_backend="model")
+    assert calls == [3]  # it was tried, for all three at once
+    assert [a.article.id for a in done] == ["t0", "t1", "t2"]
+    assert all(a.sentiment and not a.errors for a in done)  # each article's own sentiment stage scored it
+
+
+def test_analyze_keeps_input_order_across_chunks_and_failures(monkeypatch):
+    """More articles than one model run takes, a load error and a parse failure among them, and a chunk
+    whose joint analysis fails: every input ends up in order, analysed or as an error row."""
+    import analysis.pipeline as pipeline
+    from analysis.actors import parse_actors
+    from analysis.types import Article, ArticleError
+
+    n = pipeline.ARTICLES_PER_MODEL_RUN + 3
+    items = [Article(id=f"a{i}", text=f"Ana Ortiz met the Dockworkers Union, day {i}.", source=f"a{i}.md")
+             for i in range(n)]
+    items.insert(2, ArticleError("bad.md", "empty file", "bad", "read"))
+    real_parse = pipeline.parse_many
+
+    def parse_many(texts, **kwargs):
+        texts = list(texts)
+        if "day 4." in texts[0]:
+            raise ValueError("unparseable (planted by the test)")
+        return real_parse(texts, **kwargs)
+
+    real_docs = pipeline.analyze_docs
+
+    def analyze_docs(docs, articles, *args, **kwargs):
+        if any(a.id == "a9" for a in articles):
+            raise RuntimeError("joint analysis failed (planted by the test)")
+        return real_docs(docs, articles, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse_many", parse_many)
+    monkeypatch.setattr(pipeline, "analyze_docs", analyze_docs)
+    with pytest.warns(UserWarning, match="2 article"):
+        result = pipeline.analyze(items, parse_actors(REGISTRY), cache_dir=False, progress=False,
+                                  sentiment_backend="lexicon")
+    assert result.articles.article_id.tolist() == [f"a{i}" for i in range(n) if i != 4]
+    assert result.errors[["article_id", "stage"]].values.tolist() == [["bad", "read"], ["a4", "analyse"]]
+    assert "unparseable" in result.error_log[1]
+    assert set(result.mentions.article_id) == {f"a{i}" for i in range(n) if i != 4}
