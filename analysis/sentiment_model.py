@@ -400,9 +400,10 @@ class TargetSentimentModel:
     "MiniLM", NeurIPS 2020), fine-tuned on NewsMTSC train; see
     ``resources/sentiment/MODEL_CARD.md`` for its scores and limits.
 
-    The weights are stored as int8 but computed in fp32, so a target's
+    The weights are stored as int8 and multiplied with each row's activations
+    quantised to int8 on their own (per block of 32 inputs), so a target's
     probabilities do not depend on the other targets in its batch (to about
-    1e-6), and the same input always gives the same numbers.
+    1e-7), and the same input always gives the same numbers.
     """
 
     def __init__(self, session, tokenizer, config: dict, model_dir: Path):

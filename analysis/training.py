@@ -34,8 +34,8 @@ from .datasets import NEWSMTSC_POLARITY, read_newsmtsc
 from .evaluate import evaluate_newsmtsc
 from .sentiment_model import INPUT_FORMATS, LABELS, MARKERS, model_inputs
 
-__all__ = ["train_sentiment", "quantize_int8", "POOLINGS", "QUANTIZATION", "write_teacher_targets",
-           "read_teacher_targets", "distillation_targets"]
+__all__ = ["train_sentiment", "quantize_int8", "compute_in_int8", "INT8_COMPUTE", "POOLINGS", "QUANTIZATION",
+           "write_teacher_targets", "read_teacher_targets", "distillation_targets"]
 
 #: How the classifier head reads the encoder: the ``[CLS]`` vector alone, or
 #: ``[CLS]`` joined with the mean of the target's tokens (markers included,
@@ -315,22 +315,33 @@ def _export_spans_onnx(model, names: list[str], path: Path) -> None:
 
 
 #: How :func:`quantize_int8` stores the model (written to ``config.json``).
-QUANTIZATION = "int8 weights only: MatMulNBits bits=8 block_size=32 symmetric; embeddings int8 (DequantizeLinear)"
+QUANTIZATION = ("int8 weights: MatMulNBits bits=8 block_size=32 symmetric, accuracy_level 4 (int8 compute, activations "
+                "quantised per row and block of 32); embeddings int8 (DequantizeLinear)")
+
+
+#: ``accuracy_level`` of every ``MatMulNBits`` node: 4 multiplies int8 weights with
+#: activations quantised to int8 per row and per block of 32 inputs, so a row's
+#: numbers never depend on the other rows of its batch.
+INT8_COMPUTE = 4
 
 
 def quantize_int8(fp32_path: str | os.PathLike, out_path: str | os.PathLike, *, block_size: int = 32) -> None:
-    """Store an fp32 ONNX classifier with int8 weights, computing in fp32.
+    """Store an fp32 ONNX classifier with int8 weights, multiplied in int8.
 
     Embedding tables become int8 with a ``DequantizeLinear`` (onnxruntime's
     ``quantize_dynamic`` restricted to ``Gather``), and every weight matrix an
-    8-bit ``MatMulNBits`` with one scale per block of ``block_size`` inputs.
+    8-bit ``MatMulNBits`` with one scale per block of ``block_size`` inputs,
+    computed at ``accuracy_level`` :data:`INT8_COMPUTE` (:func:`compute_in_int8`).
 
     Notes
     -----
-    Activations stay fp32, so a target's probabilities do not depend on the
-    other targets in its batch (max difference ~1e-6 on NewsMTSC dev). Full
-    dynamic int8 (``quantize_dynamic`` on every ``MatMul``) is ~1.7x faster but
-    scales activations per batch: the same target's probabilities moved by up
+    ``MatMulNBits`` quantises each row's activations on its own (per block of
+    ``block_size`` inputs), so a target's probabilities do not depend on the
+    other targets in its batch (max difference ~1e-7). On the held-out fifth of
+    NewsMTSC train, int8 compute scored 79.0 macro-F1 against 78.7 for fp32
+    compute of the same weights, and ran 1.25x faster on this machine's CPU
+    (AVX512-VNNI). Full dynamic int8 (``quantize_dynamic`` on every ``MatMul``)
+    scales activations per *batch*: the same target's probabilities moved by up
     to 0.28 with its batch companions, and dev_rw macro-F1 lost 1.5-5 points.
     Needs the ``onnx-ir`` package (``onnxruntime.quantization.matmul_nbits_quantizer``).
     """
@@ -347,8 +358,24 @@ def quantize_int8(fp32_path: str | os.PathLike, out_path: str | os.PathLike, *, 
         )
         quantizer.process()
         quantizer.model.save_model_to_file(str(out_path), False)
+        compute_in_int8(out_path, out_path)
     finally:
         step.unlink(missing_ok=True)
+
+
+def compute_in_int8(path: str | os.PathLike, out_path: str | os.PathLike) -> int:
+    """Set ``accuracy_level`` :data:`INT8_COMPUTE` on every ``MatMulNBits`` node of
+    an ONNX model (weights unchanged) and save it; returns how many nodes."""
+    import onnx
+
+    model = onnx.load(str(path))
+    nodes = [n for n in model.graph.node if n.op_type == "MatMulNBits"]
+    for node in nodes:
+        kept = [a for a in node.attribute if a.name != "accuracy_level"]
+        del node.attribute[:]
+        node.attribute.extend([*kept, onnx.helper.make_attribute("accuracy_level", INT8_COMPUTE)])
+    onnx.save(model, str(out_path))
+    return len(nodes)
 
 
 def train_sentiment(
