@@ -807,10 +807,13 @@ def _verb_edges(token: Token, ctx: _Context, polarity: str, covered: set) -> lis
 def _cue_targets(token: Token, ctx: _Context, polarity: str) -> tuple[list[Mention | None], dict]:
     """Whom a cue verb acts on (:func:`_objects`, as mentions), and which of them
     it acts on by undoing them ("supported ending X": (start, end) -> "ending").
-    A reflexive object is the subject itself ("defend themselves"), and
-    welcoming someone's exit ("praised his decision to step aside") is no
-    favour to them: neither is a target."""
+    A reflexive object is the subject itself ("defend themselves"), welcoming
+    someone's exit ("praised his decision to step aside") is no favour to them,
+    and what one fights for ("fight for X") is not whom one fights: none of
+    them is a target."""
     objects = [t for t in _objects(token) if not t.lower_.endswith(("self", "selves"))]
+    if polarity == "against":  # "fight for their values", "battle for X": what one fights for is no opponent
+        objects = [t for t in objects if not (t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head == token)]
     if polarity == "favor":
         objects = [t for t in objects if not any(c.dep_ in ("acl", "xcomp") and c.lemma_.lower() in ctx.cues["ouster"]
                                                  for c in t.children)]

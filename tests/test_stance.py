@@ -229,6 +229,15 @@ def test_a_reflexive_object_or_a_duty_gives_no_edge():
     assert edges(text, named_mentions(text), [q])[0] == []
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Dockworkers Union fought against Ana Ortiz.", [("union", "against", "mayor", "relation")]),
+    ("The Dockworkers Union fought for Ana Ortiz.", []),
+    ("The Dockworkers Union failed to fight for Ana Ortiz and her plan.", []),
+])
+def test_what_one_fights_for_is_no_opponent(text, expected):
+    assert edges(text, named_mentions(text))[0] == expected
+
+
 def test_welcoming_someones_exit_is_no_favour_to_them():
     text = "The Harbour Council praised Ana Ortiz's decision to step down."
     assert [f for f in edges(text, named_mentions(text))[0] if f[1] == "favor"] == []
