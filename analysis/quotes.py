@@ -535,27 +535,34 @@ def _indirect_candidates(doc: Doc, marks: IntervalIndex, verbs: ReportingVerbs):
                 yield tok, sources[0], lo, hi, "'according to'"
 
 
-def _lead_into(doc: Doc, lo: int, mark_start: int) -> tuple[int, int] | None:
-    """Character bounds of the reported clause's words from token ``lo`` up to
-    the quotation mark at ``mark_start`` ("that Trump had" of "that Trump had
-    “left behind ...”"), or None when they are fewer than two words."""
-    hi = lo
-    while hi < len(doc) and doc[hi].idx < mark_start:
-        hi += 1
-    while hi > lo and doc[hi - 1].is_quote:  # the opening mark itself
-        hi -= 1
-    start, end = _content_bounds(doc, lo, hi - 1)
+def _reported_words(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
+    """Character bounds of tokens lo..hi as reported words (:func:`_content_bounds`),
+    or None when they are fewer than two words."""
+    start, end = _content_bounds(doc, lo, hi)
     if end - start < 2 or len(doc_text(doc)[start:end].split()) < 2:
         return None
     return start, end
 
 
+def _lead_into(doc: Doc, lo: int, mark_start: int) -> tuple[int, int] | None:
+    """The reported words from token ``lo`` up to the quotation mark at
+    ``mark_start`` ("that Trump had" of "that Trump had “left behind ...”"),
+    as :func:`_reported_words` gives them."""
+    hi = lo
+    while hi < len(doc) and doc[hi].idx < mark_start:
+        hi += 1
+    while hi > lo and doc[hi - 1].is_quote:  # the opening mark itself
+        hi -= 1
+    return _reported_words(doc, lo, hi - 1)
+
+
 def _indirect_quotes(doc: Doc, sent_of: list[int], marks: IntervalIndex, verbs: ReportingVerbs) -> list[Quote]:
     quotes = []
     for cue, subject, lo, hi, how in _indirect_candidates(doc, marks, verbs):
-        start, end = _content_bounds(doc, lo, hi)
-        if end - start < 2 or len(doc_text(doc)[start:end].split()) < 2:
+        words = _reported_words(doc, lo, hi)
+        if words is None:
             continue
+        start, end = words
         inside = sorted(marks.overlapping(start, end), key=lambda s: s.start)
         quoted = sum(min(end, s.end) - max(start, s.start) for s in inside)
         if quoted > 0.5 * (end - start):
