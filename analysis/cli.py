@@ -463,6 +463,7 @@ def _print_basil(path: str, s: dict) -> None:
           f"actors {s['actors']}); intervals: bootstrap over articles")
     line("coverage of gold (article, entity) pairs", "coverage",
          f"; {s['gold_pairs_without_actor']} pair(s) of entities without a registry actor left out")
+    line("  by the actor itself (not one of its parts)", "coverage_own_actor")
     line("quote spans found", "quote_spans_found")
     line("named speaker correct (of found)", "named_speaker_correct",
          f"; {s['quote_spans_named_found_without_speaker']} found without a speaker")

@@ -578,12 +578,32 @@ def basil_gold_pairs(feelings: pd.DataFrame, spans: pd.DataFrame, entity_actor: 
     return pairs
 
 
-def score_basil_coverage(pairs: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """``pairs`` with a registry actor, and ``found``: the actor has at least one
-    mention (any method) in that article."""
-    found = set(zip(mentions.article_id, mentions.actor, strict=True))
+def score_basil_coverage(pairs: pd.DataFrame, mentions: pd.DataFrame, registry=None) -> pd.DataFrame:
+    """``pairs`` with a registry actor, and whether the run mentions it in that article.
+
+    ``found_own``: the actor itself has at least one mention (any method);
+    ``found``: it or one of its parts has (an actor whose ``part_of`` leads to
+    it in ``registry``: "Senate Democrats" found for gold "Democratic
+    lawmakers"). Without ``registry`` the two are the same.
+
+    >>> import pandas as pd
+    >>> from analysis.actors import parse_actors
+    >>> reg = parse_actors("actors:\\n  dems: {kind: group, names: [Democrats]}\\n"
+    ...                    "  senate_dems: {kind: group, names: [Senate Democrats], part_of: dems}\\n")
+    >>> pairs = pd.DataFrame({"article_id": ["a", "a"], "entity": ["Democrats", "Senate_Democrats"],
+    ...                       "actor": ["dems", "senate_dems"]})
+    >>> mentions = pd.DataFrame({"article_id": ["a"], "actor": ["senate_dems"]})
+    >>> score_basil_coverage(pairs, mentions, reg)[["actor", "found_own", "found"]].values.tolist()
+    [['dems', False, True], ['senate_dems', True, True]]
+    """
+    own = set(zip(mentions.article_id, mentions.actor, strict=True))
+    with_parts = set(own)
+    if registry is not None:
+        with_parts |= {(a, whole) for a, x in own if x in registry.ids for whole in registry.wholes(x)}
     out = pairs[pairs.actor != ""].copy()
-    out["found"] = [(a, x) in found for a, x in zip(out.article_id, out.actor, strict=True)]
+    keys = list(zip(out.article_id, out.actor, strict=True))
+    out["found_own"] = [k in own for k in keys]
+    out["found"] = [k in with_parts for k in keys]
     return out.reset_index(drop=True)
 
 
@@ -746,14 +766,15 @@ def _f1_of(frame: pd.DataFrame, column: str = "predicted") -> dict:
     return scores
 
 
-def basil_rows(gold: BasilGold, run_dir: str | Path, entity_actor: dict[str, str]) -> dict:
+def basil_rows(gold: BasilGold, run_dir: str | Path, entity_actor: dict[str, str], registry=None) -> dict:
     """The per-item tables behind :func:`evaluate_basil`'s figures, from a run folder.
 
     Returns ``articles`` and ``errors`` (the run's tables), ``feelings`` (the
     gold portrayal labels of the analysed articles), ``pairs``
     (:func:`basil_gold_pairs`), ``coverage``, ``quotes``, ``portrayal`` and
     ``stance`` (the ``score_basil_*`` tables) and ``portrayal_basis`` (which
-    column of ``actor_summary.csv`` decided the portrayal).
+    column of ``actor_summary.csv`` decided the portrayal). ``registry`` lets
+    coverage count a mention of an actor's part (:func:`score_basil_coverage`).
     """
     run = Path(run_dir)
 
@@ -780,7 +801,7 @@ def basil_rows(gold: BasilGold, run_dir: str | Path, entity_actor: dict[str, str
     labels, basis = portrayal_labels(summary)
     return {
         "articles": articles, "errors": errors, "feelings": feelings, "pairs": pairs,
-        "coverage": score_basil_coverage(pairs, table("mentions")),
+        "coverage": score_basil_coverage(pairs, table("mentions"), registry),
         "quotes": score_basil_quotes(spans, quotes, entity_actor),
         "portrayal": score_basil_portrayal(feelings, labels, entity_actor), "portrayal_basis": basis,
         "stance": score_basil_stance(spans, stance, table("sentences"), entity_actor),
@@ -850,7 +871,7 @@ def evaluate_basil(gold: BasilGold, run_dir: str | Path, registry, *, n_boot: in
     entities = sorted(set(gold.feelings.entity) | set(gold.spans.target[gold.spans.target != ""])
                       | set(s for s in gold.spans.speaker if _is_named_speaker(s)))
     entity_actor = map_basil_entities(entities, registry)
-    rows = basil_rows(gold, run_dir, entity_actor)
+    rows = basil_rows(gold, run_dir, entity_actor, registry)
     errors, feelings, pairs, basis = rows["errors"], rows["feelings"], rows["pairs"], rows["portrayal_basis"]
     analysed = set(rows["articles"].article_id)
     coverage, quote_rows, portrayal, stance_rows = rows["coverage"], rows["quotes"], rows["portrayal"], rows["stance"]
@@ -874,6 +895,7 @@ def evaluate_basil(gold: BasilGold, run_dir: str | Path, registry, *, n_boot: in
 
     agree = lambda column: lambda f: (f[column] == f.gold).mean()  # noqa: E731
     put("coverage", coverage, _share("found"))
+    put("coverage_own_actor", coverage, _share("found_own"))
     put("quote_spans_found", quote_rows, _share("found"))
     put("named_speaker_correct", named, _share("speaker_correct"))
     put("portrayal_accuracy", portrayal, lambda f: _f1_of(f)["accuracy"])

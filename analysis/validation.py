@@ -615,7 +615,10 @@ def polnear_validation(path: str | Path, *, limit: int | None = None, pipeline: 
 
 #: BASIL scores: (key of evaluate_basil, stage, metric, unit, baseline key or None).
 _BASIL_SCORES = (
-    ("coverage", "mentions", "gold (article, entity) pairs with a mention", "pairs", None),
+    ("coverage", "mentions", "gold (article, entity) pairs with a mention (of the actor or a part)", "pairs",
+     None),
+    ("coverage_own_actor", "mentions", "gold (article, entity) pairs with a mention of the actor itself", "pairs",
+     None),
     ("quote_spans_found", "quotes", "quoted bias spans inside a found quote", "spans", None),
     ("named_speaker_correct", "speakers", "named speaker right (of spans in a found quote)", "spans", None),
     ("portrayal_accuracy", "portrayal", "author's portrayal: accuracy", "(article, entity) labels",
@@ -704,7 +707,7 @@ def basil_validation(folder: str | Path, *, actors: str | Path | None = None, li
         summary = run_corpus(corpus, out, registry, pipeline=pipeline, cache_dir=cache_dir,
                              sentiment_backend=backend, progress=progress)
         scores = evaluate_basil(gold, out, registry, n_boot=n_boot, seed=seed)
-        tables = basil_rows(gold, out, scores["entity_actor"])
+        tables = basil_rows(gold, out, scores["entity_actor"], registry)
     stance = tables["stance"]
     rows = []
     for key, stage, metric, unit, baseline in _BASIL_SCORES:

@@ -380,11 +380,39 @@ def test_evaluate_basil_scores_a_run_folder(tmp_path):
     s = evaluate_basil(gold, run, registry, n_boot=50)
     assert (s["articles"], s["articles_analysed"], s["articles_failed"]) == (2, 1, 1)
     assert s["coverage"] == 0.5 and s["n_coverage"] == 2  # Ann found, Bo not (only a's pairs: b failed)
+    assert s["coverage_own_actor"] == 0.5  # no part_of in this registry: the same pairs
     assert s["quote_spans_found"] == 1.0 and s["named_speaker_correct"] == 1.0
     assert s["portrayal_accuracy"] == 1.0 and s["n_portrayal_accuracy"] == 2  # Ann positive, Bo neutral (unjudged)
     assert s["portrayal_baseline_accuracy"] == 0.5
     assert s["stance_pairs_found"] == 1.0 and s["stance_direction_agreement"] == 1.0
     assert s["missing_entities"] == [] and s["span_text_mismatches"] == 1
+
+
+def test_basil_coverage_counts_a_mention_of_a_part_for_the_whole(tmp_path):
+    from analysis.actors import parse_actors
+    from analysis.datasets import read_basil
+    from analysis.evaluate import evaluate_basil
+
+    gold = read_basil(_basil_folder(tmp_path / "basil"))
+    run = tmp_path / "run"
+    run.mkdir()
+    tables = {
+        "articles": pd.DataFrame({"article_id": ["abc-1"]}),
+        "errors": pd.DataFrame(columns=["article_id", "source", "stage", "message"]),
+        "mentions": pd.DataFrame({"article_id": ["abc-1"], "actor": ["ann_kerr"]}),
+        "quotes": pd.DataFrame(columns=["article_id", "start", "end", "speaker_actor"]),
+        "sentences": pd.DataFrame({"article_id": ["abc-1"], "sentence_id": [0], "start": [0], "end": [19]}),
+        "stance": pd.DataFrame(columns=["article_id", "source_actor", "target_actor", "stance", "sentence_id"]),
+        "actor_summary": pd.DataFrame({"article_id": ["abc-1"], "actor": ["ann_kerr"], "voice": ["author"],
+                                       "net_tone": [0.0]}),
+    }
+    for name, frame in tables.items():
+        frame.to_csv(run / f"{name}.csv", index=False)
+    # Ann is declared part of Bo: her mention covers Bo's pair too, but not Bo's own-actor figure
+    registry = parse_actors("actors:\n  ann_kerr: {kind: person, names: [Ann Kerr], part_of: bo_lind}\n"
+                            "  bo_lind: {kind: group, names: [Bo Lind]}\n")
+    s = evaluate_basil(gold, run, registry, n_boot=20)
+    assert s["n_coverage"] == 2 and s["coverage"] == 1.0 and s["coverage_own_actor"] == 0.5
 
 
 def test_evaluate_basil_command_needs_a_folder(capsys):

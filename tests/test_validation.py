@@ -245,7 +245,8 @@ def test_dev_data_scores_have_intervals_and_errors(tmp_path):
     assert (shown.low <= shown.value + 1e-9).all() and (shown.value <= shown.high + 1e-9).all()
     # BASIL's figures are evaluate_basil's, with its n
     raw = basil.details["scores"]
-    coverage = basil.scores.set_index("metric").loc["gold (article, entity) pairs with a mention"]
+    metric = "gold (article, entity) pairs with a mention (of the actor or a part)"
+    coverage = basil.scores.set_index("metric").loc[metric]
     assert coverage.value == raw["coverage"] and coverage.n == raw["n_coverage"]
     assert raw["articles_analysed"] == 3 and (tmp_path / "run" / "mentions.csv").is_file()
     assert len(basil.errors["portrayal"]) == int((basil.confusion["portrayal"].to_numpy()).sum()
