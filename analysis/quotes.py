@@ -298,11 +298,12 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
         attributed = _with_subject(_cue_among(before, first[0], span, verbs)) or _quick_to(before, verbs)
         if attributed:
             return attributed
-    after = first.end
-    while after < len(doc) and (doc[after].is_space or doc[after].text in _CLOSERS):
-        after += 1
-    if (after < len(doc) and sent_of[after] not in sents and doc[after].idx - span.end <= 3
-            and not doc[after].is_punct and "\n" not in doc_text(doc)[span.end:doc[after].idx]):
+    after = _right_after(doc, first, span)
+    if found[1] is None and after is not None:
+        tail = _tail_attribution(doc, first, after, span, marks, bounds, sent_of)
+        if tail:
+            return tail
+    if after is not None and sent_of[after] not in sents:
         # the same paragraph: a new paragraph after a quote starts a story of its own
         lo, hi = bounds[sent_of[after]]
         cue, subject = _cue_among([t for t in doc[lo:hi] if not _inside(t, marks)], first[0], span, verbs)
@@ -311,6 +312,60 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
                 c.dep_ in ("ccomp", "xcomp") for c in cue.children):
             return cue, subject
     return found
+
+
+def _right_after(doc: Doc, first, span: QuoteSpan) -> int | None:
+    """The first word after a quote's closing mark, where it follows at once in
+    the same paragraph (a new paragraph after a quote starts a story of its own)."""
+    after = first.end
+    while after < len(doc) and (doc[after].is_space or doc[after].text in _CLOSERS):
+        after += 1
+    if (after < len(doc) and doc[after].idx - span.end <= 3 and not doc[after].is_punct
+            and "\n" not in doc_text(doc)[span.end:doc[after].idx]):
+        return after
+    return None
+
+
+#: Dependencies of a verb that make the words after a quote a report of their
+#: own, not a bare attribution ('"...," he told the crowd he would win').
+_REPORT_OF_ITS_OWN = ("dobj", "ccomp", "xcomp", "dative", "nsubjpass", "auxpass", "attr", "acomp", "oprd")
+
+
+def _tail_attribution(doc: Doc, first, after: int, span: QuoteSpan, marks: IntervalIndex, bounds,
+                      sent_of: list[int]) -> tuple[Token, Token] | None:
+    """'“..., you fool,” Oliver barked.', '“Really?” he scoffed.', '“...,”
+    opined the Plain Dealer.': a quote that ends on a comma, a question or an
+    exclamation mark, followed at once by a bare clause of a subject and a verb
+    (either order, the verb taking no object or clause of its own), is that
+    subject's, whatever the verb: news uses many more verbs of saying in this
+    place than any list holds. Returns (verb, subject) or None."""
+    content = doc_text(doc)[span.start:span.end].rstrip()
+    if not content or content[-1] not in ",?!" or not _opens_sentence(first, bounds, sent_of):
+        return None  # 'As X put it, “...,” Y sighed': the quote sits inside a clause of the narrator's
+    for verb in doc[after:min(after + 8, len(doc))]:
+        if verb.pos_ != "VERB" or _inside(verb, marks):
+            continue
+        own = [c for c in verb.children if not _inside(c, marks)]
+        if verb.i == after:  # "opined the Plain Dealer": spaCy often makes the late subject an object
+            subject = next((c for c in own if c.dep_ in ("nsubj", "dobj") and c.left_edge.i == verb.i + 1), None)
+            if subject is None or subject.pos_ not in ("PROPN", "NOUN") or (subject.dep_ == "dobj" and not any(
+                    c.dep_ == "ccomp" and _inside(c, marks) for c in verb.children)):
+                return None
+        else:
+            subject = next((c for c in own if c.dep_ == "nsubj"), None)
+            between = doc[subject.right_edge.i + 1 : verb.i] if subject is not None else []  # "he had quipped"
+            if subject is None or subject.pos_ not in ("PROPN", "NOUN", "PRON") or subject.left_edge.i != after \
+                    or not all(t.head == verb and t.dep_ in ("aux", "neg", "advmod") for t in between):
+                return None
+        if subject.tag_ in ("WDT", "WP") or any(c.dep_ in _REPORT_OF_ITS_OWN and c != subject for c in own):
+            return None  # '“...,” which led to ...': a relative clause, not an attribution
+        for t in doc[verb.i + 1 : verb.i + 4]:
+            if t.text in (".", "!", "?", ";"):
+                break
+            if t.text in _OPENERS or t.text == ":":
+                return None  # '“...?” He answered, “...”': the verb opens the next quote
+        return verb, subject
+    return None
 
 
 def _with_subject(found: tuple[Token | None, Token | None]) -> tuple[Token, Token] | None:

@@ -731,3 +731,35 @@ def test_a_bare_announcement_before_a_quote_names_its_speaker():
     text = 'Helena Marlow wrote that the harvest was late.\n\n"The council has lied to us for years about the water."'
     (q,) = [q for q in quotes_in(text) if q.kind == "direct"]
     assert q.speaker_text == ""
+
+
+@pytest.mark.parametrize(
+    "text, speaker_text, cue",
+    [
+        ("“The harvest is gone, and you knew it all along,” Marlow barked.", "Marlow", "barked"),
+        ('"Nobody here is afraid of the river anymore," she surmised.', "she", "surmised"),
+        ("“Really? After all these years of floods?” the old farmer had scoffed.", "the old farmer", "scoffed"),
+        ('"Growers should keep their trucks at home," opined the Valley Gazette.', "the Valley Gazette", "opined"),
+    ],
+)
+def test_a_bare_clause_right_after_a_quote_names_its_speaker_whatever_the_verb(text, speaker_text, cue):
+    (q,) = quotes_in(text)
+    check_offsets(text, [q])
+    assert (q.speaker_text, q.cue) == (speaker_text, cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a relative clause after the quote, not an attribution
+        "“The harvest is lost for good, and the banks know it,” which happened twice before, still haunts the valley.",
+        # the verb after the quote opens the next quote
+        "“Would you have told her that it was a bad idea?” He answered, “I have no idea at all.”",
+        # the quote sits inside a clause of the narrator's
+        "As Marlow put it, “the fields are gone and nobody cares,” Brennaker sighed at the meeting.",
+    ],
+)
+def test_a_clause_after_a_quote_that_is_no_bare_attribution_names_no_speaker_by_that_rule(text):
+    quotes = quotes_in(text)
+    check_offsets(text, quotes)
+    assert quotes[0].cue not in ("happened", "answered", "sighed")
