@@ -228,6 +228,11 @@ def _subject(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None
         if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head.i != verb.i:
+            if seen == 0 and verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and verb.head.head.i != verb.head.i:
+                # "He says the response was X and says ...": spaCy hangs the second cue on the first
+                # one's clause; the second cue shares the first one's subject, not the clause's
+                verb = verb.head
+                seen += 1
             verb = verb.head
             seen += 1
             # a participle on a noun: "wrote a letter ..., saying" -> the verb that governs the noun

@@ -763,3 +763,15 @@ def test_a_clause_after_a_quote_that_is_no_bare_attribution_names_no_speaker_by_
     quotes = quotes_in(text)
     check_offsets(text, quotes)
     assert quotes[0].cue not in ("happened", "answered", "sighed")
+
+
+def test_a_second_cue_joined_to_the_first_ones_clause_shares_the_first_ones_subject():
+    # spaCy hangs "says" (and "conceded") on the clause reported by the first "says";
+    # the subject of that clause ("the obvious answer", "the main goal") is not the speaker
+    text = ("Brennaker says the obvious answer was to close the dam and says he wrote a bill to do that. "
+            "Marlow says the main goal of the plan is “to keep the valley dry,” but conceded that the cost was high.")
+    quotes = quotes_in(text)
+    check_offsets(text, quotes)
+    assert {q.speaker_text for q in quotes} == {"Brennaker", "Marlow"}
+    assert any(q.cue == "conceded" for q in quotes)
+
