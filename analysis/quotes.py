@@ -304,10 +304,11 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
         if attributed:
             return attributed
     after = _right_after(doc, first, span)
-    if found[1] is None and after is not None:
-        tail = _tail_attribution(doc, first, after, span, marks, bounds, sent_of)
-        if tail:
-            return tail
+    if found[1] is None:
+        bare = _lead_in_attribution(doc, first, marks) or (
+            _tail_attribution(doc, first, after, span, marks, bounds, sent_of) if after is not None else None)
+        if bare:
+            return bare
     if after is not None and sent_of[after] not in sents:
         # the same paragraph: a new paragraph after a quote starts a story of its own
         lo, hi = bounds[sent_of[after]]
@@ -369,6 +370,41 @@ def _tail_attribution(doc: Doc, first, after: int, span: QuoteSpan, marks: Inter
                 break
             if t.text in _OPENERS or t.text == ":":
                 return None  # '“...?” He answered, “...”': the verb opens the next quote
+        return verb, subject
+    return None
+
+
+def _lead_in_attribution(doc: Doc, first, marks: IntervalIndex) -> tuple[Token, Token] | None:
+    """'Trump leaned in and boomed: “...”', 'Jared Potts echoed: “...”', 'He
+    also vowed, “...”': a quote opened right after a colon (or a comma) that
+    ends a clause of a subject and a verb, whatever the verb, is that
+    subject's. After a comma the verb must take no object or clause of its own
+    ('He hit the road, “...”' is no attribution); after a colon it may ('She
+    then addressed the supporters again: “...”'). Returns (verb, subject) or None."""
+    i = first.start - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in _OPENERS):
+        i -= 1
+    if i < 1 or doc[i].text not in (":", ","):
+        return None
+    mark = doc[i].text
+    for verb in reversed(doc[max(0, i - 12) : i]):
+        if _inside(verb, marks) or (verb.is_sent_start and verb.i < i - 1):
+            break
+        if verb.pos_ != "VERB":
+            continue
+        if verb.right_edge.i < i - 1 and not all(
+                t.dep_ in ("advmod", "npadvmod", "prep", "pobj", "dobj", "det", "amod", "compound", "punct")
+                for t in doc[verb.i + 1 : i]):
+            return None  # the words before the colon are not the verb's
+        own = [c for c in verb.children if not _inside(c, marks) and c.i < i]
+        if mark == "," and (any(c.dep_ in _REPORT_OF_ITS_OWN for c in own) or not doc[i + 1:].text.lstrip(
+                "“\"«„ \n")[:1].isupper() or any(t.dep_ not in ("advmod", "prt") for t in doc[verb.i + 1 : i])):
+            return None  # after a comma only a bare "He also vowed," / "Sanders shot back," before a sentence
+        if any(c.dep_ in ("ccomp", "xcomp", "nsubjpass", "auxpass") for c in own):
+            return None
+        subject = _subject(verb, (first.start_char, first.end_char))
+        if subject is None or subject.tag_ in ("WDT", "WP") or subject.i > verb.i:
+            return None
         return verb, subject
     return None
 

@@ -346,11 +346,15 @@ def test_researchers_own_reporting_verbs_make_a_new_cue_work(tmp_path):
     verbs = load_reporting_verbs(path)
     assert set(verbs) == {"grumble", "mutter"} and verbs["mutter"] == {"clause"}
 
-    text = 'Marlow grumbled: "The harvest is ruined beyond repair."'
+    # a verb that reports a clause needs the list (a colon or a bare clause after a quote does not)
+    text = 'Marlow grumbled that "the harvest is ruined beyond repair."'
     (default,) = quotes_in(text)
     assert default.speaker_start == -1  # "grumble" is not in the shipped list
     (own,) = quotes_in(text, reporting_verbs=verbs)
     assert (own.cue, own.speaker_text, own.speaker_actor) == ("grumbled", "Marlow", "marlow")
+    assert quotes_in("Marlow grumbled that the harvest is ruined beyond repair.") == []
+    (indirect,) = quotes_in("Marlow grumbled that the harvest is ruined beyond repair.", reporting_verbs=verbs)
+    assert (indirect.kind, indirect.speaker_actor) == ("indirect", "marlow")
 
 
 def test_reporting_verbs_file_with_structures(tmp_path):
@@ -775,3 +779,31 @@ def test_a_second_cue_joined_to_the_first_ones_clause_shares_the_first_ones_subj
     assert {q.speaker_text for q in quotes} == {"Brennaker", "Marlow"}
     assert any(q.cue == "conceded" for q in quotes)
 
+
+@pytest.mark.parametrize(
+    "text, speaker_text, cue",
+    [
+        ("Tomas Brennaker echoed:\n\n“The river took everything we had, and the council did nothing.”",
+         "Tomas Brennaker", "echoed"),
+        ("She then addressed the growers again: “Here is what I regret. Nobody listened to the farmers.”",
+         "She", "addressed"),
+        ('He also vowed, "We are going to rebuild every farm on this side of the river."', "He", "vowed"),
+    ],
+)
+def test_a_clause_that_leads_into_a_quote_names_its_speaker_whatever_the_verb(text, speaker_text, cue):
+    (q,) = quotes_in(text)
+    check_offsets(text, [q])
+    assert (q.speaker_text, q.cue) == (speaker_text, cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # after a comma, only a bare clause before a sentence leads into a quote
+        "Marlow fed the growers after a good, “peaceful protest every once in a while” that week.",
+        "The union opened the season with a short film, “Saving the Valley,” in which farmers speak.",
+    ],
+)
+def test_a_comma_after_a_clause_with_more_than_its_verb_names_no_speaker_by_that_rule(text):
+    for q in quotes_in(text):
+        assert q.cue not in ("fed", "opened")
