@@ -573,10 +573,30 @@ def _speaker_label(doc: Doc, span: QuoteSpan) -> tuple[int, int, str, str] | Non
     return None
 
 
+#: spaCy entity labels of places: "who" never stands for one.
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _person_before_place(antecedent: Token) -> Token:
+    """The antecedent of "who" where spaCy hangs the relative clause on a place
+    ("Alan Berger, a doctor from Englewood, New Jersey, who said ..."): up
+    from the place to the noun it qualifies, and from a description in
+    apposition to the person it describes."""
+    steps = 0
+    while antecedent.ent_type_ in _PLACES and antecedent.dep_ in ("pobj", "appos") and steps < 4:
+        antecedent = antecedent.head.head if antecedent.dep_ == "pobj" else antecedent.head
+        steps += 1
+    if steps and antecedent.dep_ == "appos" and antecedent.head.ent_type_ == "PERSON":
+        antecedent = antecedent.head
+    return antecedent
+
+
 def _with_speaker(quote: Quote, cue: Token, subject: Token) -> Quote:
     doc = cue.doc
     if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
-        subject = subject.head.head  # "officials, who said ..." -> officials
+        pronoun, subject = subject, subject.head.head  # "officials, who said ..." -> officials
+        if pronoun.lower_ == "who":
+            subject = _person_before_place(subject)
     s_start, s_end = _speaker_span(subject)
     if cue.lower_ == "according":
         how = "speaker named after 'according to'"

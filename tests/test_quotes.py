@@ -807,3 +807,12 @@ def test_a_clause_that_leads_into_a_quote_names_its_speaker_whatever_the_verb(te
 def test_a_comma_after_a_clause_with_more_than_its_verb_names_no_speaker_by_that_rule(text):
     for q in quotes_in(text):
         assert q.cue not in ("fed", "opened")
+
+
+def test_who_after_a_place_in_a_description_stands_for_the_person_described():
+    # spaCy hangs "who said" on the town; "who" is never a place
+    text = ("“The valley will flood again,” said Tomas Brennaker, a farmer from Northbridge, Ohio, "
+            "who said he has lost three harvests to the river.")
+    quotes = quotes_in(text)
+    check_offsets(text, quotes)
+    assert {q.speaker_text for q in quotes} == {"Tomas Brennaker"}
