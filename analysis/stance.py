@@ -724,6 +724,18 @@ def _one_per_quote(edges: list[StanceEdge]) -> list[StanceEdge]:
     return out
 
 
+#: Verbs of belief whose clause is what someone believes happened, not what happened.
+_BELIEVING = frozenset({"believe", "think", "assume", "imagine", "suppose", "doubt"})
+
+
+def _believed(token: Token, cues: dict) -> bool:
+    """Is ``token`` inside a clause that reports what someone believes, fears or
+    expects ("he came to believe that a lawmaker had called him a racist")?"""
+    return any(node.dep_ == "ccomp" and (node.head.lemma_.lower() in _BELIEVING
+                                         or node.head.lemma_.lower() in cues["belief_cue"])
+               for node in _chain(token)[:-1])
+
+
 def _judgment_edges(sentiment: Iterable[MentionSentiment], ctx: _Context) -> list[StanceEdge]:
     """A judgment carried by an evaluative verb outside quotes ("X called Y a
     ..."): the sentiment stage gives it the verb's subject as its voice."""
@@ -740,6 +752,8 @@ def _judgment_edges(sentiment: Iterable[MentionSentiment], ctx: _Context) -> lis
         span = ctx.span(j.start, j.end)
         if span is not None and len(span) and span.root.dep_ == "poss" and span.root.pos_ == "PRON":
             continue  # "X blamed his rival": the judgment is of the rival, not of the owner
+        if span is not None and len(span) and _believed(span.root, ctx.cues):
+            continue  # "Z came to believe that X had called him a racist": Z's belief, not X's judgment shown
         target = Mention(j.article_id, j.sentence_id, j.start, j.end, j.text, j.actor, "", 1.0, j.text)
         source = Mention(j.article_id, j.sentence_id, -1, -1, j.voice, j.voice_actor or OTHER_ACTOR, "", 1.0, j.voice)
         cue = f"judgment in {j.voice!r}'s voice: {j.text!r} {j.label} ({j.evidence})"

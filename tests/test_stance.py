@@ -523,6 +523,17 @@ def test_a_judgment_of_someone_owned_is_not_of_the_owner():
     assert found == []
 
 
+@pytest.mark.parametrize("belief", ["came to believe that", "thinks that", "fears that"])
+def test_a_judgment_someone_believes_was_made_is_no_edge(belief):
+    text = f"The harbour master {belief} Ana Ortiz called the Harbour Council a disgrace."
+    council = mention(text, "Harbour Council")
+    voiced = judged(council, "negative", 0.99, voice="Ana Ortiz", voice_actor="mayor")
+    assert edges(text, named_mentions(text), (), [voiced])[0] == []
+    plain = "Ana Ortiz called the Harbour Council a disgrace."
+    voiced = judged(mention(plain, "Harbour Council"), "negative", 0.99, voice="Ana Ortiz", voice_actor="mayor")
+    assert edges(plain, named_mentions(plain), (), [voiced])[0] == [("mayor", "against", "council", "relation")]
+
+
 def test_the_words_of_a_speech_or_a_line_are_not_a_source():
     text = "The line said that Ana Ortiz is failing the port."
     q = quote(text, "Ana Ortiz is failing the port", "The line", kind="indirect")
