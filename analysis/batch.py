@@ -137,30 +137,32 @@ def analyse_article(article: Article, settings: RunSettings) -> dict:
 
 def analyse_articles(articles: list[Article], settings: RunSettings) -> list[dict]:
     """:func:`analyse_article` for several articles, in order, with one run of the
-    sentiment model over all of them (:func:`analysis.pipeline.analyze_docs`);
-    should that fail as a whole, each article is analysed alone."""
+    sentiment model over all of them (:func:`analysis.pipeline.analyse_parsed`:
+    should that fail as a whole, each article is analysed alone)."""
     from .nlp import load_pipeline, parse_many
-    from .pipeline import analyze_docs
+    from .pipeline import analyse_parsed
     from .sentiment import load_lexicon
 
-    out: dict[int, dict] = {}
-    docs = {}
     try:
         nlp = load_pipeline(settings.pipeline)
         lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file else None
-        for i, article in enumerate(articles):
-            try:
-                docs[i] = next(parse_many([article.text], pipeline=nlp, cache_dir=settings.cache_dir))
-            except Exception as exc:  # one article never stops the batch
-                out[i] = _failed(article, exc)
-        done = analyze_docs([docs[i] for i in docs], [articles[i] for i in docs], settings.registry,
-                            sentiment_backend=settings.sentiment_backend, explain=settings.explain,
-                            lexicon=lexicon, schemes=settings.schemes)
-        out.update({i: _part_data(d) for i, d in zip(docs, done, strict=True)})
     except Exception as exc:
-        if len(articles) == 1:
-            return [_failed(articles[0], exc)]
-        return [analyse_articles([article], settings)[0] for article in articles]
+        return [_failed(article, exc) for article in articles]
+    out: dict[int, dict] = {}
+    docs = {}
+    for i, article in enumerate(articles):
+        try:
+            docs[i] = next(parse_many([article.text], pipeline=nlp, cache_dir=settings.cache_dir))
+        except Exception as exc:  # one article never stops the batch
+            out[i] = _failed(article, exc)
+    done = analyse_parsed([(articles[i], docs[i]) for i in docs], settings.registry,
+                          sentiment_backend=settings.sentiment_backend, explain=settings.explain,
+                          lexicon=lexicon, schemes=settings.schemes)
+    for i, d in zip(docs, done, strict=True):
+        try:
+            out[i] = _part_data(d) if not isinstance(d, tuple) else {"error": asdict(d[0]), "traceback": d[1]}
+        except Exception as exc:  # rows that cannot be written are that article's failure
+            out[i] = _failed(articles[i], exc)
     return [out[i] for i in range(len(articles))]
 
 

@@ -68,9 +68,10 @@ from .types import (
     StanceEdge,
 )
 
-__all__ = ["analyze", "analyze_doc", "analyze_docs", "analyze_text", "check_settings", "DEFAULT_SCHEMES", "BACKENDS",
-           "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES", "ERROR_LOG", "SummaryCounts",
-           "article_row", "error_row", "log_entry", "one_line", "backend_or_default", "ARTICLES_PER_MODEL_RUN"]
+__all__ = ["analyze", "analyze_doc", "analyze_docs", "analyse_parsed", "analyze_text", "check_settings",
+           "DEFAULT_SCHEMES", "BACKENDS", "quotes_of", "ArticleAnalysis", "Analysis", "TABLE_COLUMNS", "STAGES",
+           "ERROR_LOG", "SummaryCounts", "article_row", "error_row", "log_entry", "one_line", "backend_or_default",
+           "ARTICLES_PER_MODEL_RUN"]
 
 #: The file beside the tables that holds the full traceback of every error.
 ERROR_LOG = "errors.log"
@@ -396,25 +397,33 @@ def log_entry(e: ArticleError, details: str = "") -> str:
 ARTICLES_PER_MODEL_RUN = 8
 
 
+def analyse_parsed(parsed: list[tuple[Article, object]], registry: ActorRegistry,
+                   **settings) -> list[ArticleAnalysis | tuple[ArticleError, str]]:
+    """Each ``(article, doc)`` of ``parsed`` as an :class:`ArticleAnalysis`, or
+    as ``(error, traceback)`` where its analysis failed, in order. They go
+    through :func:`analyze_docs` together; should that fail as a whole, each
+    goes through :func:`analyze_doc` alone, so that one article's failure is
+    its own (stage ``analyse``). ``settings`` are :func:`analyze_doc`'s."""
+    try:
+        return analyze_docs([d for _, d in parsed], [a for a, _ in parsed], registry, **settings)
+    except Exception:  # find which article it was: one at a time
+        out: list[ArticleAnalysis | tuple[ArticleError, str]] = []
+        for article, doc in parsed:
+            try:
+                out.append(analyze_doc(doc, article, registry, **settings))
+            except Exception as exc:
+                out.append((ArticleError(article.source, one_line(exc), article.id, "analyse"),
+                            traceback.format_exc()))
+        return out
+
+
 def _analyse_chunk(chunk: list, registry: ActorRegistry, settings: dict) -> list:
     """Each input of ``chunk`` (an :class:`ArticleError`, or ``(article, doc)``,
     or ``(article, (error, traceback))`` where the parse failed) as an
-    :class:`ArticleAnalysis` or an ``(error, details)`` pair, in input order.
-    The parsed articles go through :func:`analyze_docs` together; should that
-    fail as a whole, each goes through :func:`analyze_doc` alone."""
+    :class:`ArticleAnalysis` or an ``(error, details)`` pair, in input order
+    (the parsed ones through :func:`analyse_parsed`)."""
     parsed = [c for c in chunk if isinstance(c, tuple) and not isinstance(c[1], tuple)]
-    try:
-        analysed = dict(zip((id(c) for c in parsed), analyze_docs([d for _, d in parsed], [a for a, _ in parsed],
-                                                                   registry, **settings), strict=True))
-    except Exception:  # find which article it was: one at a time
-        analysed = {}
-        for c in parsed:
-            article, doc = c
-            try:
-                analysed[id(c)] = analyze_doc(doc, article, registry, **settings)
-            except Exception as exc:
-                analysed[id(c)] = (ArticleError(article.source, one_line(exc), article.id, "analyse"),
-                                   traceback.format_exc())
+    analysed = dict(zip((id(c) for c in parsed), analyse_parsed(parsed, registry, **settings), strict=True))
     out = []
     for c in chunk:
         if isinstance(c, ArticleError):

@@ -92,19 +92,22 @@ def test_a_chunk_whose_joint_analysis_fails_is_analysed_article_by_article(corpu
     import analysis.pipeline as pipeline
 
     out, _ = one_job
-    real = pipeline.analyze_docs
-    sizes = []
+    real = pipeline.analyze_doc
+    sizes, alone = [], []
 
     def analyze_docs(docs, articles, *args, **kwargs):
         sizes.append(len(articles))
-        if len(articles) > 1:
-            raise RuntimeError("planted by the test")
-        return real(docs, articles, *args, **kwargs)
+        raise RuntimeError("planted by the test")
+
+    def analyze_doc(doc, article, *args, **kwargs):
+        alone.append(article.id)
+        return real(doc, article, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "analyze_docs", analyze_docs)
+    monkeypatch.setattr(pipeline, "analyze_doc", analyze_doc)
     summary = run_corpus(corpus, tmp_path, load_actors(corpus / "actors.yaml"), progress=False,
                          sentiment_backend="lexicon", cache_dir=False)
-    assert sizes == [6, 1, 1, 1, 1, 1, 1] and summary["analysed"] == 6
+    assert sizes == [6] and len(alone) == 6 and summary["analysed"] == 6
     assert _digests(tmp_path) == _digests(out)
 
 
