@@ -141,6 +141,7 @@ _SUBJECT_CLIMB = ("xcomp", "conj", "advcl", "acl")
 #: Named-entity labels of things that hold no attitude (a source must be an agent).
 _NOT_AGENT_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW",
                                "WORK_OF_ART", "PRODUCT", "EVENT", "LANGUAGE", "FAC", "LOC"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _SINGULAR_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 _THIRD_PERSON = _SINGULAR_PRONOUNS | {"they", "them", "their", "themselves", "it", "its"}
@@ -212,8 +213,10 @@ class _Who:
         hits = self.index.containing(token.idx)
         return max(hits, key=lambda m: (m.actor != OTHER_ACTOR, m.confidence)) if hits else None
 
-    def of_phrase(self, token: Token) -> Mention | None:
-        """The mention at the token, or the name inside its noun phrase ("The Biden government")."""
+    def of_phrase(self, token: Token, *, holder: bool = False) -> Mention | None:
+        """The mention at the token, or the name inside its noun phrase ("The Biden government").
+        For the ``holder`` of an attitude, a place the study did not make an actor does not stand for the
+        person it owns ("Oklahoma's attorney general accused ...": not Oklahoma)."""
         found = self.at(token)
         if found is not None:
             return found
@@ -223,8 +226,8 @@ class _Who:
             if child.dep_ in ("compound", "poss", "nmod") and child.i < token.i:
                 found = self.at(child)
                 # "The Texas lawmaker", "House conservatives" are not Texas or the House
-                if found is not None and (found.actor != OTHER_ACTOR or found.ner_label in ("PERSON", "")
-                                          or child.dep_ == "poss"):
+                if found is not None and (found.actor != OTHER_ACTOR or found.ner_label in ("PERSON", "") or (
+                        child.dep_ == "poss" and not (holder and found.ner_label in _PLACE_LABELS))):
                     return found
         if token.lemma_.lower() in self.partitive or token.pos_ == "NUM":  # "a handful of X", "two of X": X's part
             for obj in [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
@@ -852,7 +855,7 @@ def _sources(doers: list[Token], ctx: _Context) -> list[Mention | None]:
     for doer in doers:
         if doer.lemma_.lower() in ctx.cues["not_source"] or doer.lower_ in ctx.cues["not_source"]:
             continue
-        found = ctx.who.of_phrase(doer)
+        found = ctx.who.of_phrase(doer, holder=True)
         if found is not None and found.method != "speaker":
             if not _not_a_source(ctx.span(found.start, found.end), ctx.cues, actor=found.actor, registry=ctx.registry):
                 sources.append(found)
@@ -908,7 +911,7 @@ def _ouster_edges(token: Token, ctx: _Context, covered: set) -> list[StanceEdge]
         targets = [c for c in urge.children if c.dep_ == "dobj"]
         targets += [g for c in urge.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children
                     if g.dep_ == "pobj"]
-        found = [ctx.who.of_phrase(t) for t in _subjects(urge)]
+        found = [ctx.who.of_phrase(t, holder=True) for t in _subjects(urge)]
         sources = [f for f in found if f is not None and f.method != "speaker"] or [None]
     edges = []
     for target in targets:

@@ -534,6 +534,18 @@ def test_a_judgment_someone_believes_was_made_is_no_edge(belief):
     assert edges(plain, named_mentions(plain), (), [voiced])[0] == [("mayor", "against", "council", "relation")]
 
 
+def test_a_place_does_not_hold_the_attitude_of_the_person_it_owns():
+    from dataclasses import replace
+
+    text = "Ostland's attorney general accused the Harbour Council of fraud."
+    ostland = replace(mention(text, "Ostland"), ner_label="GPE")
+    assert edges(text, [ostland, *named_mentions(text)])[0] == []
+    # a place is still a target ("X's rules")
+    text = "The Harbour Council condemned Ostland's port rules."
+    ostland = replace(mention(text, "Ostland"), ner_label="GPE")
+    assert edges(text, [ostland, *named_mentions(text)])[0] == [("council", "against", "other", "relation")]
+
+
 def test_the_words_of_a_speech_or_a_line_are_not_a_source():
     text = "The line said that Ana Ortiz is failing the port."
     q = quote(text, "Ana Ortiz is failing the port", "The line", kind="indirect")
