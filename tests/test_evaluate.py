@@ -350,6 +350,12 @@ def test_bootstrap_over_articles_resamples_articles_not_rows():
     assert bootstrap_over_articles(frame, lambda f: f.ok.mean(), n_boot=300, seed=1) == result  # seeded
 
 
+def _write_tables(run, tables):
+    """A run folder's tables, as the pipeline would write them."""
+    for name, frame in tables.items():
+        frame.to_csv(run / f"{name}.csv", index=False)
+
+
 def test_evaluate_basil_scores_a_run_folder(tmp_path):
     from analysis.actors import parse_actors
     from analysis.datasets import read_basil
@@ -373,8 +379,7 @@ def test_evaluate_basil_scores_a_run_folder(tmp_path):
         "actor_summary": pd.DataFrame({"article_id": ["abc-1"], "actor": ["ann_kerr"], "voice": ["author"],
                                        "net_tone": [0.5]}),
     }
-    for name, frame in tables.items():
-        frame.to_csv(run / f"{name}.csv", index=False)
+    _write_tables(run, tables)
     registry = parse_actors("actors:\n  ann_kerr: {kind: person, names: [Ann Kerr]}\n"
                             "  bo_lind: {kind: person, names: [Bo Lind]}\n")
     s = evaluate_basil(gold, run, registry, n_boot=50)
@@ -396,7 +401,7 @@ def test_basil_coverage_counts_a_mention_of_a_part_for_the_whole(tmp_path):
     gold = read_basil(_basil_folder(tmp_path / "basil"))
     run = tmp_path / "run"
     run.mkdir()
-    tables = {
+    _write_tables(run, {
         "articles": pd.DataFrame({"article_id": ["abc-1"]}),
         "errors": pd.DataFrame(columns=["article_id", "source", "stage", "message"]),
         "mentions": pd.DataFrame({"article_id": ["abc-1"], "actor": ["ann_kerr"]}),
@@ -405,9 +410,7 @@ def test_basil_coverage_counts_a_mention_of_a_part_for_the_whole(tmp_path):
         "stance": pd.DataFrame(columns=["article_id", "source_actor", "target_actor", "stance", "sentence_id"]),
         "actor_summary": pd.DataFrame({"article_id": ["abc-1"], "actor": ["ann_kerr"], "voice": ["author"],
                                        "net_tone": [0.0]}),
-    }
-    for name, frame in tables.items():
-        frame.to_csv(run / f"{name}.csv", index=False)
+    })
     # Ann is declared part of Bo: her mention covers Bo's pair too, but not Bo's own-actor figure
     registry = parse_actors("actors:\n  ann_kerr: {kind: person, names: [Ann Kerr], part_of: bo_lind}\n"
                             "  bo_lind: {kind: group, names: [Bo Lind]}\n")
