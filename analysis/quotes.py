@@ -320,6 +320,14 @@ def _find_cue(doc: Doc, span: QuoteSpan, sent_of: list[int], marks: IntervalInde
     return found
 
 
+def _before_opening(doc: Doc, first) -> int:
+    """The last word before a quote's opening mark (past spaces and line breaks), or -1."""
+    i = first.start - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in _OPENERS):
+        i -= 1
+    return i
+
+
 def _right_after(doc: Doc, first, span: QuoteSpan) -> int | None:
     """The first word after a quote's closing mark, where it follows at once in
     the same paragraph (a new paragraph after a quote starts a story of its own)."""
@@ -381,9 +389,7 @@ def _lead_in_attribution(doc: Doc, first, marks: IntervalIndex) -> tuple[Token, 
     subject's. After a comma the verb must take no object or clause of its own
     ('He hit the road, “...”' is no attribution); after a colon it may ('She
     then addressed the supporters again: “...”'). Returns (verb, subject) or None."""
-    i = first.start - 1
-    while i >= 0 and (doc[i].is_space or doc[i].text in _OPENERS):
-        i -= 1
+    i = _before_opening(doc, first)
     if i < 1 or doc[i].text not in (":", ","):
         return None
     mark = doc[i].text
@@ -453,9 +459,7 @@ def _cue_among(tokens: list[Token], inside: Token, span: QuoteSpan, verbs: Repor
 def _before_colon(doc: Doc, first, marks: IntervalIndex, bounds, sent_of) -> list[Token]:
     """The sentence before a quote that follows a colon ("he asked: “...”"), where
     spaCy put the quote in a sentence of its own."""
-    i = first.start - 1
-    while i >= 0 and (doc[i].is_space or doc[i].text in _OPENERS):
-        i -= 1
+    i = _before_opening(doc, first)
     if i < 0 or doc[i].text != ":" or sent_of[i] == sent_of[first.start]:
         return []
     lo, hi = bounds[sent_of[i]]
