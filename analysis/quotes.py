@@ -131,6 +131,12 @@ class QuoteSpan(tuple):
     balanced = property(lambda self: self[2])
 
 
+#: spaCy's named-entity labels of places. A place never speaks: in a speaker's
+#: phrase it only modifies the speaker ("the Texas governor"), and "who" never
+#: stands for one.
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
 def _is_straight_opener(text: str, i: int) -> bool:
     """A straight double quote opens when it is not glued to the word before it."""
     before = text[i - 1] if i > 0 else " "
@@ -577,17 +583,13 @@ def _speaker_label(doc: Doc, span: QuoteSpan) -> tuple[int, int, str, str] | Non
     return None
 
 
-#: spaCy entity labels of places: "who" never stands for one.
-_PLACES = frozenset({"GPE", "LOC", "FAC"})
-
-
 def _person_before_place(antecedent: Token) -> Token:
     """The antecedent of "who" where spaCy hangs the relative clause on a place
     ("Alan Berger, a doctor from Englewood, New Jersey, who said ..."): up
     from the place to the noun it qualifies, and from a description in
     apposition to the person it describes."""
     steps = 0
-    while antecedent.ent_type_ in _PLACES and antecedent.dep_ in ("pobj", "appos") and steps < 4:
+    while antecedent.ent_type_ in _PLACE_LABELS and antecedent.dep_ in ("pobj", "appos") and steps < 4:
         antecedent = antecedent.head.head if antecedent.dep_ == "pobj" else antecedent.head
         steps += 1
     if steps and antecedent.dep_ == "appos" and antecedent.head.ent_type_ == "PERSON":
@@ -745,9 +747,6 @@ def extract_quotes(
     return _attach(numbered, mentions, doc)
 
 
-#: Named-entity labels of places: a place in a speaker's phrase ("the Texas governor")
-#: only modifies the speaker; it never speaks.
-_PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 
 def _speaker_mention(q: Quote, index: IntervalIndex) -> tuple[Mention | None, str]:
