@@ -195,14 +195,16 @@ def test_evaluate_newsmtsc_counts_a_hand_made_file(tmp_path):
     assert scores["f1_pn"] == pytest.approx(0.25)
 
 
-@pytest.mark.parametrize("split", ["dev_rw", "dev_mt"])
-def test_newsmtsc_dev_macro_f1(model, split):
+# The shipped model scored 0.844 and 0.791 (the one before it 0.825 and 0.764):
+# a floor a little under each, so that falling back to the older model fails.
+@pytest.mark.parametrize(("split", "floor"), [("dev_rw", 0.83), ("dev_mt", 0.78)])
+def test_newsmtsc_dev_macro_f1(model, split, floor):
     path = NEWSMTSC / f"{split}.jsonl"
     if not path.is_file():
         pytest.skip(f"NewsMTSC development data not found at {path}")
     scores = evaluate_newsmtsc(model, path)
     assert scores["n"] > 300
-    assert scores["f1_macro"] >= 0.75, scores
+    assert scores["f1_macro"] >= floor, scores
 
 
 # ------------------------------------------------------------------ the "spans" input: one pass per sentence
