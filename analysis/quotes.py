@@ -747,8 +747,6 @@ def extract_quotes(
     return _attach(numbered, mentions, doc)
 
 
-
-
 def _speaker_mention(q: Quote, index: IntervalIndex) -> tuple[Mention | None, str]:
     """The mention that names the speaker, and how it was chosen.
 
